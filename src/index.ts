@@ -1,0 +1,3 @@
+// kjob's public surface: re-exports only.
+export { KjobError, ConfigError, PlanError, isKjobError } from './errors/kjob-error.js';
+export type { KjobErrorCode, KjobErrorDetails } from './errors/kjob-error.js';
