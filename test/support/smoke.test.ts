@@ -1,0 +1,22 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { redact, redactOptions } from '../../src/util/redact.js';
+import { KjobError } from '../../src/errors/kjob-error.js';
+
+describe('redact', () => {
+  it('removes SAS signatures, account keys and bearer tokens', () => {
+    const text = 'https://a.blob.core.windows.net/c?sv=2020&sig=abc%2Fdef&se=x AccountKey=Zm9v; Bearer eyJ.a.b';
+    const out = redact(text);
+    assert.ok(!out.includes('abc%2Fdef'));
+    assert.ok(!out.includes('Zm9v'));
+    assert.ok(!out.includes('eyJ.a.b'));
+    assert.ok(out.includes('sv=2020'));
+  });
+  it('hides secret option values by key', () => {
+    assert.deepEqual(redactOptions({ kustoAadAppSecret: 's3cr3t', kustoTable: 'T' }), { kustoAadAppSecret: '<redacted>', kustoTable: 'T' });
+  });
+  it('redacts error messages on construction', () => {
+    const e = new KjobError('STORAGE_FAILED', 'upload to https://x/c?sig=topsecret failed');
+    assert.ok(!e.message.includes('topsecret'));
+  });
+});
