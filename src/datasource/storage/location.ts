@@ -1,0 +1,62 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../../errors/kjob-error.js';
+import { redact } from '../../util/redact.js';
+import { parseBlobUrl, type BlobAddress } from './blob-url.js';
+
+/**
+ * Where data lives: a local path (file, directory or glob) or a blob address (blob, prefix or glob).
+ * Every user path and every file handed to an executor goes through `resolveLocation`, the single
+ * place that turns a string plus the session conf into a location.
+ */
+export type Location = { readonly kind: 'local'; readonly path: string } | { readonly kind: 'blob'; readonly address: BlobAddress };
+
+/** One data file found by a listing; `location` reopens it on any executor (an absolute path or a blob URL). */
+export interface FileEntry {
+  readonly location: string;
+  readonly size: number;
+}
+
+/**
+ * Turns a scheme-specific URL (e.g. `wasbs://container@account.blob.core.windows.net/path`) into a
+ * location, using session conf for credentials (`fs.azure.sas.<container>.<account>.blob.<suffix>` …).
+ * The Kusto source registers resolvers for `wasbs`/`abfss`; none is built in.
+ */
+export type SchemeResolver = (raw: string, conf: ReadonlyMap<string, string>) => Location;
+
+const schemeResolvers = new Map<string, SchemeResolver>();
+
+/** Registers the resolver for one URL scheme (lower-case, without '://'). */
+export function registerSchemeResolver(scheme: string, resolver: SchemeResolver): void {
+  schemeResolvers.set(scheme.toLowerCase(), resolver);
+}
+
+const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
+
+export function resolveLocation(raw: string, conf: ReadonlyMap<string, string> = new Map(), cwd: string = process.cwd()): Location {
+  if (raw.trim() === '') throw new ConfigError('A data path is empty', { context: { path: raw } });
+  const scheme = SCHEME.exec(raw)?.[1]?.toLowerCase();
+  if (scheme === undefined) return { kind: 'local', path: path.resolve(cwd, raw) };
+  if (scheme === 'file') return { kind: 'local', path: fileURLToPath(raw) };
+  if (scheme === 'http' || scheme === 'https') {
+    try {
+      return { kind: 'blob', address: parseBlobUrl(raw)! };
+    } catch (e) {
+      throw new ConfigError(`Not a valid blob URL: ${redact(raw)} (${(e as Error).message})`, {
+        resolution: 'Use https://<account>.blob.core.windows.net/<container>/<path>?<sas> or http://host:port/<account>/<container>/<path>?<sas>.',
+        context: { path: redact(raw) },
+      });
+    }
+  }
+  const resolver = schemeResolvers.get(scheme);
+  if (resolver) return resolver(raw, conf);
+  throw new ConfigError(`Unsupported storage scheme '${scheme}://' in ${redact(raw)}`, {
+    resolution: `Supported: local paths, file://, http(s):// blob URLs${schemeResolvers.size ? `, ${[...schemeResolvers.keys()].map((s) => `${s}://`).join(', ')}` : ''}.`,
+    context: { path: redact(raw), scheme },
+  });
+}
+
+/** A location as text that is safe to print (SAS signature redacted). */
+export function displayLocation(raw: string): string {
+  return redact(raw);
+}
