@@ -42,6 +42,10 @@ export async function writeParquetFile(
   let carry: RecordBatch | undefined;
   let done = false;
   let pending: RecordBatch | undefined = first;
+  // parquet-wasm ends its output stream normally when the input stream errors, which would commit a
+  // truncated file: remember the upstream failure and rethrow it ourselves.
+  let failure: unknown;
+
   const take = (batch: RecordBatch): RecordBatch => {
     const room = maxRows - rows;
     if (batch.numRows > room) {
@@ -51,22 +55,32 @@ export async function writeParquetFile(
     rows += batch.numRows;
     return batch;
   };
+
+  const pullInto = async (controller: ReadableStreamDefaultController<WasmRecordBatch>): Promise<void> => {
+    let next = pending;
+    pending = undefined;
+    while (next === undefined || next.numRows === 0) {
+      if (rows >= maxRows || carry) return controller.close();
+      const step = await rest.next();
+      if (step.done) {
+        done = true;
+        return controller.close();
+      }
+      next = step.value;
+    }
+    for (const b of toWasmBatches(take(next))) controller.enqueue(b);
+    if (rows >= maxRows) controller.close();
+  };
+
   const source = new ReadableStream<WasmRecordBatch>(
     {
       async pull(controller) {
-        let next = pending;
-        pending = undefined;
-        while (next === undefined || next.numRows === 0) {
-          if (rows >= maxRows || carry) return controller.close();
-          const step = await rest.next();
-          if (step.done) {
-            done = true;
-            return controller.close();
-          }
-          next = step.value;
+        try {
+          await pullInto(controller);
+        } catch (e) {
+          failure = e;
+          controller.error(e);
         }
-        for (const b of toWasmBatches(take(next))) controller.enqueue(b);
-        if (rows >= maxRows) controller.close();
       },
     },
     { highWaterMark: 0 },
@@ -75,9 +89,10 @@ export async function writeParquetFile(
   const reader = bytes.getReader();
   for (;;) {
     const { done: end, value } = await reader.read();
-    if (end) break;
+    if (end || failure !== undefined) break;
     await sink.write(value);
   }
+  if (failure !== undefined) throw failure;
   return { rows, carry, done };
 }
 
