@@ -68,3 +68,8 @@ export function quoteIdentifier(name: string): string {
   if (name.includes("'") && !name.includes('"')) return `["${escapeBody(name, /"/g)}"]`;
   return `[${quoteString(name)}]`;
 }
+
+/** A double-quoted KQL string literal `"…"` (the connector's form for mapping names and export options). */
+export function quoteStringDouble(value: string): string {
+  return `"${escapeBody(value)}"`;
+}

@@ -1,0 +1,79 @@
+/**
+ * `kustoIngestionStorageContainer`: user-supplied containers for the sink's blobs instead of the
+ * cluster's temporary storage (reference §1.2, §3.5). JSON array of `{storageUrl, containerName, userMsi, sas}`.
+ */
+import { inspect } from 'node:util';
+import { InvalidParameterException } from '../errors/parameter-errors.js';
+
+export interface IngestionStorageEntry {
+  readonly storageUrl: string;
+  readonly containerName: string;
+  /** Client id of a user-assigned managed identity for the user-delegation SAS. */
+  readonly userMsi?: string;
+  /** A SAS used verbatim (must start with `?`); without it kjob creates a user-delegation SAS. */
+  readonly sas?: string;
+}
+
+function describe(e: IngestionStorageEntry): string {
+  return `storageUrl: ${e.storageUrl}, containerName: ${e.containerName}, userMsi: ${e.userMsi ?? ''}, is-sas: ${e.sas !== undefined && e.sas !== ''}`;
+}
+
+export class IngestionStorageParameters {
+  readonly entries: readonly IngestionStorageEntry[];
+  constructor(entries: readonly IngestionStorageEntry[]) {
+    if (entries.length === 0) throw new InvalidParameterException('kustoIngestionStorageContainer must list at least one container', { option: 'kustoIngestionStorageContainer' });
+    for (const e of entries) {
+      if (!e.storageUrl || !e.containerName) {
+        throw new InvalidParameterException('storageUrl and containerName must be set when supplying ingestion storage', { option: 'kustoIngestionStorageContainer' });
+      }
+      if (e.sas !== undefined && e.sas !== '' && !e.sas.startsWith('?')) {
+        throw new InvalidParameterException("The sas of an ingestion storage container must start with '?'", { option: 'kustoIngestionStorageContainer' });
+      }
+    }
+    this.entries = entries;
+  }
+
+  static fromString(json: string): IngestionStorageParameters {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch {
+      throw new InvalidParameterException('kustoIngestionStorageContainer is not valid JSON (expected an array of {storageUrl, containerName, userMsi, sas})', { option: 'kustoIngestionStorageContainer' });
+    }
+    const list = Array.isArray(parsed) ? parsed : [parsed];
+    return new IngestionStorageParameters(
+      list.map((o) => {
+        if (typeof o !== 'object' || o === null) throw new InvalidParameterException('storageUrl and containerName must be set when supplying ingestion storage', { option: 'kustoIngestionStorageContainer' });
+        const m = new Map(Object.entries(o as Record<string, unknown>).map(([k, v]) => [k.toLowerCase(), typeof v === 'string' ? v : undefined]));
+        const entry: { -readonly [K in keyof IngestionStorageEntry]: IngestionStorageEntry[K] } = { storageUrl: m.get('storageurl') ?? '', containerName: m.get('containername') ?? '' };
+        const userMsi = m.get('usermsi');
+        const sas = m.get('sas');
+        if (userMsi) entry.userMsi = userMsi;
+        if (sas) entry.sas = sas;
+        return entry;
+      }),
+    );
+  }
+
+  /** One entry at random (spreads the load over the given containers). */
+  pick(random: () => number = Math.random): IngestionStorageEntry {
+    return this.entries[Math.min(this.entries.length - 1, Math.floor(random() * this.entries.length))]!;
+  }
+
+  /** Full JSON including SAS tokens, for the code that uploads. Never log it. */
+  toInsecureString(): string {
+    return JSON.stringify(this.entries);
+  }
+
+  toString(): string {
+    return this.entries.map(describe).join('; ');
+  }
+
+  toJSON(): unknown {
+    return this.entries.map(describe);
+  }
+
+  [inspect.custom](): string {
+    return `IngestionStorageParameters [${this.toString()}]`;
+  }
+}
