@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { tableFromArrays, tableFromIPC, Type, Utf8, vectorFromArray, type RecordBatch } from 'apache-arrow';
+import { makeVector, Table, tableFromArrays, tableFromIPC, Type, Utf8, vectorFromArray, type RecordBatch } from 'apache-arrow';
 import { readParquet } from 'parquet-wasm/node';
 import { parquetSource } from '../../../src/datasource/parquet/index.js';
 import type { ParquetSplit } from '../../../src/datasource/parquet/index.js';
@@ -14,9 +14,9 @@ const FLIGHTS = path.resolve('node_modules/vega-datasets/data/flights-3m.parquet
 const noPushdown = { filters: [] };
 
 function numbers(n: number, from = 0) {
-  return tableFromArrays({
-    id: Int32Array.from({ length: n }, (_, i) => i + from),
-    value: Float64Array.from({ length: n }, (_, i) => (i + from) * 0.5),
+  return new Table({
+    id: makeVector(Int32Array.from({ length: n }, (_, i) => i + from)),
+    value: makeVector(Float64Array.from({ length: n }, (_, i) => (i + from) * 0.5)),
     name: vectorFromArray(Array.from({ length: n }, (_, i) => `row-${i + from}-é`), new Utf8()),
   });
 }
