@@ -27,7 +27,7 @@ export interface PushdownContext {
 export function literalToKql(value: LiteralValue): string | undefined {
   if (value === null) return undefined;
   if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (typeof value === 'number') return Number.isSafeInteger(value) ? String(value) : realLiteral(value);
+  if (typeof value === 'number') return Number.isSafeInteger(value) && !Object.is(value, -0) ? String(value) : realLiteral(value);
   if (typeof value === 'string') return quoteString(value);
   if ('$bigint' in value) return longLiteral(BigInt(value.$bigint));
   if ('$timestamp' in value) return datetimeLiteral(value.$timestamp);
@@ -47,6 +47,9 @@ function column(e: Expr, ctx: PushdownContext): string | undefined {
 function operand(e: Expr, ctx: PushdownContext): string | undefined {
   if (e.kind === 'col') return column(e, ctx);
   if (e.kind === 'lit') {
+    // Kusto keeps 100 ns; a literal with finer digits would be truncated and `<` could lose rows.
+    const v = e.value;
+    if (v !== null && typeof v === 'object' && '$timestamp' in v && /\.\d{7}\d*[1-9]/.test(v.$timestamp)) return undefined;
     try {
       return literalToKql(e.value);
     } catch {
