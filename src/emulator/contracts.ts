@@ -146,6 +146,12 @@ export interface EmulatorEngine {
   /** Async-operation registry shared by `.move async`, `.set-or-append async`, `.export async`. */
   startOperation(database: string, operation: string, clientRequestId: string | undefined, run: () => Promise<ResultTable | undefined>): string;
   getOperation(operationId: string): AsyncOperation | undefined;
+  /**
+   * Optional (added by the data-management half): installs the fault hooks the engine consults inside
+   * its own operations — `beforeMoveExtents` before a `.move extents` moves anything (fail it, or move
+   * only some extents). See src/emulator/faults/engine-faults.ts. Engines without it get no such faults.
+   */
+  setFaults?(faults: import('./faults/engine-faults.js').EngineFaults): void;
   /** `.show commands` / `.show queries` journal. */
   recordCommand(entry: { clientActivityId: string | undefined; commandType: string; text: string; database: string; state: 'Completed' | 'Failed'; failureReason?: string; startedOn: Date; duration: number; principal?: string }): void;
 }
