@@ -1,0 +1,25 @@
+/** The `.show commands` / `.show queries` journal (most recent 10,000 entries of each). */
+export interface JournalEntry {
+  readonly clientActivityId: string | undefined;
+  readonly commandType: string;
+  readonly text: string;
+  readonly database: string;
+  readonly state: 'Completed' | 'Failed';
+  readonly failureReason?: string;
+  readonly startedOn: Date;
+  readonly duration: number;
+  readonly principal?: string;
+}
+
+const LIMIT = 10_000;
+
+export class CommandJournal {
+  readonly commands: JournalEntry[] = [];
+  readonly queries: JournalEntry[] = [];
+
+  record(e: JournalEntry): void {
+    const list = e.commandType === 'Query' ? this.queries : this.commands;
+    list.push(e);
+    if (list.length > LIMIT) list.splice(0, list.length - LIMIT);
+  }
+}
