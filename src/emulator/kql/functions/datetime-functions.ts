@@ -1,0 +1,104 @@
+import { TICKS } from '../../storage-types.js';
+import { unsupported } from '../errors.js';
+import { convert } from '../scalar/conversions.js';
+import { bigint, str } from '../sql.js';
+import type { Call, FunctionImpl } from './call.js';
+
+/** Datetime functions over tick values (BIGINT 100 ns since the Unix epoch). */
+
+const dt = (c: Call, i: number): string => convert(c.arg(i), 'datetime').sql;
+
+/** A DuckDB TIMESTAMP (microseconds) for a tick value, flooring toward the past. */
+export function ticksToTimestamp(t: string): string {
+  return `make_timestamp((${t} - (((${t} % 10) + 10) % 10)) // 10)`;
+}
+
+function timestampToTicks(ts: string): string {
+  return `(epoch_us(${ts}) * 10)`;
+}
+
+function part(name: string): FunctionImpl {
+  return (c) => `CAST(date_part('${name}', ${ticksToTimestamp(dt(c, 0))}) AS ${c.type === 'int' ? 'INTEGER' : 'BIGINT'})`;
+}
+
+function startOf(unit: string): FunctionImpl {
+  return (c) => `CASE WHEN ${dt(c, 0)} IS NULL THEN NULL ELSE ${timestampToTicks(`date_trunc('${unit}', ${ticksToTimestamp(dt(c, 0))})`)} END`;
+}
+
+/** Kusto format_datetime specifiers, longest first. */
+const FORMAT_PARTS: ReadonlyArray<[string, (ts: string, ticks: string) => string]> = [
+  ['yyyy', (ts) => `lpad(CAST(year(${ts}) AS VARCHAR), 4, '0')`],
+  ['yy', (ts) => `lpad(CAST(year(${ts}) % 100 AS VARCHAR), 2, '0')`],
+  ['MM', (ts) => `lpad(CAST(month(${ts}) AS VARCHAR), 2, '0')`],
+  ['M', (ts) => `CAST(month(${ts}) AS VARCHAR)`],
+  ['dd', (ts) => `lpad(CAST(day(${ts}) AS VARCHAR), 2, '0')`],
+  ['d', (ts) => `CAST(day(${ts}) AS VARCHAR)`],
+  ['HH', (ts) => `lpad(CAST(hour(${ts}) AS VARCHAR), 2, '0')`],
+  ['H', (ts) => `CAST(hour(${ts}) AS VARCHAR)`],
+  ['hh', (ts) => `lpad(CAST(CASE WHEN hour(${ts}) % 12 = 0 THEN 12 ELSE hour(${ts}) % 12 END AS VARCHAR), 2, '0')`],
+  ['h', (ts) => `CAST(CASE WHEN hour(${ts}) % 12 = 0 THEN 12 ELSE hour(${ts}) % 12 END AS VARCHAR)`],
+  ['mm', (ts) => `lpad(CAST(minute(${ts}) AS VARCHAR), 2, '0')`],
+  ['m', (ts) => `CAST(minute(${ts}) AS VARCHAR)`],
+  ['ss', (ts) => `lpad(CAST(second(${ts}) AS VARCHAR), 2, '0')`],
+  ['s', (ts) => `CAST(second(${ts}) AS VARCHAR)`],
+  ['tt', (ts) => `CASE WHEN hour(${ts}) < 12 THEN 'AM' ELSE 'PM' END`],
+];
+
+function formatDatetime(c: Call): string {
+  const fmtNode = c.nodes[1];
+  const fmt = fmtNode ? String(fmtNode.LiteralValue ?? '') : '';
+  if (!fmtNode || fmtNode.LiteralValue === undefined || fmtNode.LiteralValue === null) throw unsupported('Function', 'format_datetime', 'the format must be a string literal');
+  const ticks = dt(c, 0);
+  const ts = ticksToTimestamp(ticks);
+  const pieces: string[] = [];
+  let literal = '';
+  for (let i = 0; i < fmt.length; ) {
+    const fractional = /^[fF]{1,7}/.exec(fmt.slice(i));
+    if (fractional) {
+      if (literal) pieces.push(str(literal));
+      literal = '';
+      const width = fractional[0].length;
+      pieces.push(`substr(lpad(CAST(((${ticks} % 10000000) + 10000000) % 10000000 AS VARCHAR), 7, '0'), 1, ${width})`);
+      i += width;
+      continue;
+    }
+    const spec = FORMAT_PARTS.find(([p]) => fmt.startsWith(p, i));
+    if (spec) {
+      if (literal) pieces.push(str(literal));
+      literal = '';
+      pieces.push(spec[1](ts, ticks));
+      i += spec[0].length;
+      continue;
+    }
+    literal += fmt[i];
+    i += 1;
+  }
+  if (literal) pieces.push(str(literal));
+  return `CASE WHEN ${ticks} IS NULL THEN '' ELSE ${pieces.length ? pieces.join(' || ') : "''"} END`;
+}
+
+function makeDatetime(c: Call): string {
+  const n = (i: number): string => (i < c.argCount ? convert(c.arg(i), 'long').sql : '0');
+  const seconds = c.argCount > 5 ? convert(c.arg(5), 'real').sql : '0';
+  const whole = `TRY(make_timestamp(${n(0)}, ${n(1)}, ${n(2)}, ${n(3)}, ${n(4)}, 0))`;
+  return `(${timestampToTicks(whole)} + CAST(round(${seconds} * 10000000) AS BIGINT))`;
+}
+
+export function datetimeFunctions(nowTicks: bigint): Readonly<Record<string, FunctionImpl>> {
+  return {
+    now: (c) => (c.argCount > 0 ? `(${bigint(nowTicks)} + ${convert(c.arg(0), 'timespan').sql})` : bigint(nowTicks)),
+    ago: (c) => `(${bigint(nowTicks)} - ${convert(c.arg(0), 'timespan').sql})`,
+    make_datetime: makeDatetime,
+    format_datetime: formatDatetime,
+    startofday: startOf('day'),
+    startofmonth: startOf('month'),
+    startofyear: startOf('year'),
+    getyear: part('year'),
+    getmonth: part('month'),
+    dayofmonth: part('day'),
+    hourofday: part('hour'),
+    dayofweek: (c) => `(((${dt(c, 0)} + ${bigint(3n * TICKS.day)}) % ${bigint(7n * TICKS.day)} + ${bigint(7n * TICKS.day)}) % ${bigint(7n * TICKS.day)})`,
+    unixtime_seconds_todatetime: (c) => `CAST(round(${convert(c.arg(0), 'real').sql} * 10000000) AS BIGINT)`,
+    unixtime_milliseconds_todatetime: (c) => `CAST(round(${convert(c.arg(0), 'real').sql} * 10000) AS BIGINT)`,
+  };
+}
