@@ -6,6 +6,8 @@ import type { CommandModule } from './command-module.js';
 // Each subcommand lives in src/cli/commands/<name>.ts and exports `command: CommandModule`.
 // Add new ones to this list (one line each).
 const modules: Array<() => Promise<{ command: CommandModule }>> = [
+  () => import('./commands/executor.js'),
+  () => import('./commands/emulator.js'),
 ];
 
 async function main(argv: string[]): Promise<void> {

@@ -21,6 +21,7 @@ import { KUSTO_TYPE_ALIASES } from '../storage-types.js';
 import { mappingKindFor, parseMapping } from '../ingest/column-mapping.js';
 import type { Converted } from '../ingest/convert-value.js';
 import { parseDelimitedItem, parseJsonItem, parseParquetItem, type ParsedItem } from '../ingest/parse-item.js';
+import type { EngineFaults } from '../faults/engine-faults.js';
 import type { TableMeta } from './catalog-types.js';
 import { mappingKey } from './catalog-state.js';
 import { CommandJournal } from './command-journal.js';
@@ -127,6 +128,13 @@ export class KustoEngine implements EmulatorEngine {
     } finally {
       c.closeSync();
     }
+  }
+
+  /** Engine-side fault hooks installed by the data-management half (faults/engine-faults.ts). */
+  faults: EngineFaults | undefined;
+
+  setFaults(faults: EngineFaults): void {
+    this.faults = faults;
   }
 
   registerCommand(handler: CommandHandler): void {

@@ -87,6 +87,15 @@ async function moveExtents(engine: KustoEngine, database: string, ids: readonly 
       });
     }
     extents = extents.filter((e) => (fromTicks === undefined || e.createdOn >= fromTicks) && (toTicks === undefined || e.createdOn <= toTicks));
+    if (engine.faults && extents.length > 0) {
+      const source = from ?? tx.state.tables.get(extents[0]!.tableId);
+      const decision = engine.faults.beforeMoveExtents(database, source?.name ?? '', extents.map((e) => e.id));
+      if (decision.fail !== undefined) throw new KustoServiceError(500, 'Internal_MoveExtentsFailed', decision.fail, false);
+      if (decision.onlyIds) {
+        const keep = new Set(decision.onlyIds);
+        extents = extents.filter((e) => keep.has(e.id));
+      }
+    }
     const now = nowTicks();
     const out: unknown[][] = [];
     for (const e of extents) {
