@@ -70,6 +70,11 @@ export function datetimeLiteralFromEpochNanos(nanos: bigint): string {
 
 /** `timespan([-]d.hh:mm:ss[.fffffff])` from 100-ns ticks. */
 export function timespanLiteral(ticks: bigint): string {
+  return `timespan(${formatTimespan(ticks)})`;
+}
+
+/** Kusto's timespan text `[-]d.hh:mm:ss[.fffffff]` (also what CSV ingestion parses) from 100-ns ticks. */
+export function formatTimespan(ticks: bigint): string {
   if (ticks < INT64_MIN || ticks > INT64_MAX) throw new ConfigError(`timespan of ${ticks} ticks is outside Kusto's range`);
   const sign = ticks < 0n ? '-' : '';
   let t = ticks < 0n ? -ticks : ticks;
@@ -82,7 +87,7 @@ export function timespanLiteral(ticks: bigint): string {
   const h = t % 24n;
   const d = t / 24n;
   const fraction = frac === 0n ? '' : `.${pad(frac, 7)}`;
-  return `timespan(${sign}${d}.${pad(h, 2)}:${pad(m, 2)}:${pad(s, 2)}${fraction})`;
+  return `${sign}${d}.${pad(h, 2)}:${pad(m, 2)}:${pad(s, 2)}${fraction}`;
 }
 
 /** `long(123)`; refuses non-integers and values outside int64. */
