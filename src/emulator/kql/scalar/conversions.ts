@@ -62,7 +62,7 @@ export function toStringSql(e: SqlExpr): string {
     case 'dynamic':
       return dynamicToString(e.sql);
     case 'bool':
-      return `COALESCE(CASE WHEN ${e.sql} THEN 'true' ELSE 'false' END, '')`;
+      return `CASE WHEN ${e.sql} IS NULL THEN '' WHEN ${e.sql} THEN 'true' ELSE 'false' END`;
     default:
       return `COALESCE(CAST(${e.sql} AS VARCHAR), '')`;
   }
@@ -168,8 +168,8 @@ export function convert(e: SqlExpr, target: KustoType): SqlExpr {
   if (e.type === target) return target === 'string' ? { sql: `COALESCE(${e.sql}, '')`, type: target } : e;
   let sql: string;
   if (target === 'string') sql = toStringSql(e);
+  else if (e.type === 'string') sql = stringTo(e.sql, target); // todynamic(string) parses JSON
   else if (target === 'dynamic') sql = toDynamicSql(e);
-  else if (e.type === 'string') sql = stringTo(e.sql, target);
   else if (e.type === 'dynamic') sql = dynamicTo(e.sql, target);
   else if (e.type === 'bool') sql = target === 'datetime' || target === 'timespan' || target === 'guid' ? 'NULL' : `CAST(CAST(${e.sql} AS INTEGER) AS ${DUCKDB_TYPE[target]})`;
   else if (e.type === 'guid') sql = 'NULL';

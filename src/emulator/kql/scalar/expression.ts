@@ -44,9 +44,9 @@ function pathExpr(node: Node, sc: ScalarScope): SqlExpr {
   const target = child(node, 'Expression');
   const selector = child(node, 'Selector');
   if (!target || !selector) throw unsupported('Syntax', 'path expression');
-  const targetKind = kindName(target);
-  if (targetKind === 'LeftDollarExpression' || targetKind === 'RightDollarExpression' || /^\$(left|right)$/.test(target.Text)) {
-    return sideColumn(targetKind.startsWith('Left') ? sc.left : sc.right, simpleName(selector), selector, sc);
+  const side = kindName(target) === 'NameReference' ? simpleName(target) : '';
+  if (side === '$left' || side === '$right') {
+    return sideColumn(side === '$left' ? sc.left : sc.right, simpleName(selector), selector, sc);
   }
   const base = convert(scalar(target, sc), 'dynamic');
   return { sql: `json_extract(${base.sql}, ${str(`$.${jsonKey(simpleName(selector))}`)})`, type: 'dynamic' };
