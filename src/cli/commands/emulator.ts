@@ -14,6 +14,25 @@ function parsePort(raw: string): number {
   return n;
 }
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** `--auth-token tok=aadapp=x` entries (split at the first '=') → auth options; undefined when none. */
+function authOptions(tokens: readonly string[], admins: readonly string[]): { tokens: Record<string, string>; clusterAdmins: string[] } | undefined {
+  if (tokens.length === 0) {
+    if (admins.length > 0) throw new ConfigError('--cluster-admin needs at least one --auth-token (auth is off without tokens)', { context: { option: 'cluster-admin' } });
+    return undefined;
+  }
+  const map: Record<string, string> = {};
+  for (const t of tokens) {
+    const eq = t.indexOf('=');
+    if (eq <= 0 || eq === t.length - 1) throw new ConfigError("--auth-token must look like <token>=<principal>, e.g. tok1=aadapp=myapp", { context: { option: 'auth-token' } });
+    map[t.slice(0, eq)] = t.slice(eq + 1);
+  }
+  return { tokens: map, clusterAdmins: [...admins] };
+}
+
 export const command: CommandModule = {
   register(program: Command): void {
     program
@@ -22,11 +41,20 @@ export const command: CommandModule = {
       .option('--port <port>', 'port to listen on (0 picks a free one)', '8080')
       .option('--host <host>', 'address to bind', '127.0.0.1')
       .option('--data-dir <dir>', 'keep data in this directory across restarts (default: in memory)')
-      .action(async (opts: { port: string; host: string; dataDir?: string }) => {
+      .option('--storage-connection-string <cs>', 'use this storage account (account key) instead of starting Azurite in process')
+      .option('--auth-token <token=principal>', 'enable auth: a bearer token and its principal, e.g. tok1=aadapp=myapp (repeatable)', collect, [])
+      .option('--cluster-admin <principal>', 'with auth: a principal allowed everything (repeatable)', collect, [])
+      .action(async (opts: { port: string; host: string; dataDir?: string; storageConnectionString?: string; authToken: string[]; clusterAdmin: string[] }) => {
         const log = childLogger({ component: 'emulator' });
         const { startEmulator } = await import('../../emulator/index.js');
-        const emu = await startEmulator({ port: parsePort(opts.port), host: opts.host, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
+        const auth = authOptions(opts.authToken, opts.clusterAdmin);
+        const emu = await startEmulator({ port: parsePort(opts.port), host: opts.host, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.storageConnectionString ? { storageConnectionString: opts.storageConnectionString } : {}), ...(auth ? { auth } : {}) });
         process.stdout.write(`KUSTO_CLUSTER_URL=${emu.clusterUrl}\n`);
+        // The in-process Azurite uses the public development key; an account the user passed in keeps its key off stdout.
+        if (emu.dataManagement.caCertPath) {
+          process.stdout.write(`KUSTO_STORAGE_CONNECTION_STRING=${emu.dataManagement.connectionString}\n`);
+          process.stdout.write(`NODE_EXTRA_CA_CERTS=${emu.dataManagement.caCertPath}\n`);
+        } else process.stdout.write(`KUSTO_STORAGE_BLOB_ENDPOINT=${emu.dataManagement.blobEndpoint}\n`);
         log.info({ clusterUrl: emu.clusterUrl, dataDir: opts.dataDir ?? null }, 'Kusto emulator ready');
         await new Promise<void>((resolve) => {
           let stopping = false;
