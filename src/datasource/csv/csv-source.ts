@@ -1,0 +1,104 @@
+import type { RecordBatch, Schema } from 'apache-arrow';
+import type { CommitMessage, DataSource, DriverContext, PushdownOffer, ReadPlan, SaveMode, Split, TaskContext, WriteJob, WriteSummary } from '../datasource.js';
+import { ConfigError } from '../../errors/kjob-error.js';
+import { listDataFiles } from '../storage/file-listing.js';
+import { abortFileWrite, commitFileWrite, prepareFileWrite, TaskOutput, type FileWriteState } from '../storage/file-commit-protocol.js';
+import { parseCsvReadOptions, parseCsvWriteOptions } from './csv-options.js';
+import { parseDdlSchema } from './ddl-schema.js';
+import { inferCsvSchema } from './csv-schema-inference.js';
+import { builderFor } from './csv-columns.js';
+import { dialectOf, planCsvSplits, readCsvSplit, type CsvSplit } from './csv-split-reader.js';
+import { CsvFormatter } from './csv-writer.js';
+import { formatterFor } from './csv-value-format.js';
+
+async function planRead(
+  options: Readonly<Record<string, string>>,
+  paths: readonly string[],
+  userSchema: Schema | undefined,
+  _pushdown: PushdownOffer,
+  ctx: DriverContext,
+): Promise<ReadPlan> {
+  const opts = parseCsvReadOptions(options);
+  const all = paths.length > 0 ? paths : options['path'] !== undefined ? [options['path']] : [];
+  const files = await listDataFiles(all, ctx.conf, { accept: () => true, what: 'CSV files' });
+  const schema = userSchema ?? (opts.schema !== undefined ? parseDdlSchema(opts.schema) : await inferCsvSchema(files[0]!, opts, dialectOf(opts), ctx.conf));
+  for (const field of schema.fields) builderFor(field, 1); // rejects column types CSV cannot hold, before any task runs
+  const splits = planCsvSplits(files, opts.maxSplitBytes, opts.multiLine);
+  ctx.log.debug({ files: files.length, splits: splits.length }, 'csv read planned');
+  return { schema, splits };
+}
+
+function readSplit(split: Split, options: Readonly<Record<string, string>>, schema: Schema, ctx: TaskContext): AsyncIterable<RecordBatch> {
+  return readCsvSplit(split as CsvSplit, parseCsvReadOptions(options), schema, ctx);
+}
+
+function requirePath(path: string | undefined, options: Readonly<Record<string, string>>): string {
+  const target = path ?? options['path'];
+  if (!target) throw new ConfigError('A csv write needs a path', { resolution: 'Call save(path) or set option("path", ...).' });
+  return target;
+}
+
+async function prepareWrite(schema: Schema, options: Readonly<Record<string, string>>, path: string | undefined, mode: SaveMode, ctx: DriverContext): Promise<WriteJob> {
+  parseCsvWriteOptions(options);
+  for (const field of schema.fields) formatterFor(field); // rejects binary/nested columns before any side effect
+  const { skip, state } = await prepareFileWrite(requirePath(path, options), mode, ctx.jobId, ctx.conf);
+  return { format: 'csv', state: { ...state, options: { ...options } }, skip };
+}
+
+async function writeTask(job: WriteJob, schema: Schema, batches: AsyncIterable<RecordBatch>, ctx: TaskContext): Promise<CommitMessage> {
+  const state = job.state as unknown as FileWriteState & { options: Record<string, string> };
+  const opts = parseCsvWriteOptions(state.options);
+  const formatter = new CsvFormatter(schema, opts);
+  const output = new TaskOutput(state, ctx);
+  let file: Awaited<ReturnType<TaskOutput['create']>> | undefined;
+  let rows = 0;
+  try {
+    for await (const batch of batches) {
+      if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('task aborted');
+      if (batch.numRows === 0) continue;
+      if (!file) {
+        file = await output.create('csv');
+        if (opts.header) await file.sink.write(Buffer.from(formatter.header(), 'utf8'));
+      }
+      await file.sink.write(Buffer.from(formatter.format(batch), 'utf8'));
+      rows += batch.numRows;
+    }
+    if (!file && ctx.partition === 0) {
+      // An empty job still leaves one (header-only) file, as Spark does.
+      file = await output.create('csv');
+      if (opts.header) await file.sink.write(Buffer.from(formatter.header(), 'utf8'));
+    }
+    if (file) await output.finish(file.name, file.sink, rows);
+    return output.commitMessage();
+  } catch (e) {
+    await output.abort();
+    throw e;
+  }
+}
+
+async function commitWrite(job: WriteJob, messages: readonly CommitMessage[], ctx: DriverContext): Promise<WriteSummary> {
+  return commitFileWrite(job.state as unknown as FileWriteState, messages, ctx.conf);
+}
+
+async function abortWrite(job: WriteJob, _messages: readonly CommitMessage[], ctx: DriverContext): Promise<void> {
+  await abortFileWrite(job.state as unknown as FileWriteState, ctx.conf);
+}
+
+/** The `csv` format: Spark's options and defaults, byte-range splits, streaming column-wise parsing. */
+export const csvSource: DataSource = {
+  name: 'csv',
+  validateReadOptions: (options) => {
+    const opts = parseCsvReadOptions(options);
+    if (opts.schema !== undefined) parseDdlSchema(opts.schema);
+  },
+  validateWriteOptions: (options, path) => {
+    parseCsvWriteOptions(options);
+    requirePath(path, options);
+  },
+  planRead,
+  readSplit,
+  prepareWrite,
+  writeTask,
+  commitWrite,
+  abortWrite,
+};
