@@ -12,7 +12,7 @@ export function syntaxError(message: string): KustoServiceError {
 }
 
 /** Regex source for one entity name in any of its quoted forms. */
-export const NAME = String.raw`(?:\[\s*'(?:[^']|'')*'\s*\]|\[\s*"(?:[^"\\]|\\.)*"\s*\]|\[[^\]'"]*\]|[A-Za-z_$][\w$.-]*)`;
+export const NAME = String.raw`(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|\[\s*'(?:[^']|'')*'\s*\]|\[\s*"(?:[^"\\]|\\.)*"\s*\]|\[[^\]'"]*\]|[A-Za-z_$][\w$.-]*)`;
 
 export function unquoteName(raw: string): string {
   const s = raw.trim();
@@ -79,6 +79,14 @@ function parseOne(text: string, pos: number): LiteralAt | undefined {
     }
   }
   throw syntaxError(`unterminated string literal starting at offset ${pos}`);
+}
+
+/** Exactly one string literal starting at `pos` (after whitespace), e.g. a mapping name. */
+export function parseSingleLiteralAt(text: string, pos: number): LiteralAt {
+  const i = skipWs(text, pos);
+  const one = parseOne(text, i);
+  if (!one) throw syntaxError(`expected a string literal at offset ${i} near '${text.slice(i, i + 20)}'`);
+  return one;
 }
 
 /** A string literal (or several adjacent ones, concatenated) starting at `pos` (after whitespace). */

@@ -2,7 +2,7 @@ import { KustoServiceError } from '../contracts.js';
 import type { MappingMeta } from '../engine/catalog-types.js';
 import { nowTicks } from '../engine/ticks.js';
 import { parseMapping } from '../ingest/column-mapping.js';
-import { NAME, parseLiteralAt, unquoteName } from './command-syntax.js';
+import { NAME, parseLiteralAt, parseSingleLiteralAt, unquoteName } from './command-syntax.js';
 import { g, resultTable, type MgmtCommand } from './command-types.js';
 
 /** Ingestion mappings stored per table and kind. */
@@ -25,7 +25,7 @@ export const mappingCommands: MgmtCommand[] = [
     async run(m, { engine, database }) {
       const t = engine.requireTable(database, unquoteName(g(m, 'name')));
       const rest = g(m, 'rest');
-      const nameLit = parseLiteralAt(rest, 0);
+      const nameLit = parseSingleLiteralAt(rest, 0);
       const body = parseLiteralAt(rest, nameLit.end);
       // Validate now so a broken mapping fails at creation, not at the first ingestion.
       parseMapping(body.value, `'${nameLit.value}'`);
