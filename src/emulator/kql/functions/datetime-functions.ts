@@ -97,7 +97,8 @@ export function datetimeFunctions(nowTicks: bigint): Readonly<Record<string, Fun
     getmonth: part('month'),
     dayofmonth: part('day'),
     hourofday: part('hour'),
-    dayofweek: (c) => `(((${dt(c, 0)} + ${bigint(3n * TICKS.day)}) % ${bigint(7n * TICKS.day)} + ${bigint(7n * TICKS.day)}) % ${bigint(7n * TICKS.day)})`,
+    // Days since the last Sunday, as a timespan; 1970-01-01 was a Thursday.
+    dayofweek: (c) => `(((${dt(c, 0)} + ${bigint(4n * TICKS.day)}) % ${bigint(7n * TICKS.day)} + ${bigint(7n * TICKS.day)}) % ${bigint(7n * TICKS.day)})`,
     unixtime_seconds_todatetime: (c) => `CAST(round(${convert(c.arg(0), 'real').sql} * 10000000) AS BIGINT)`,
     unixtime_milliseconds_todatetime: (c) => `CAST(round(${convert(c.arg(0), 'real').sql} * 10000) AS BIGINT)`,
   };
