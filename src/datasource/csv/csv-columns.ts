@@ -66,8 +66,8 @@ abstract class FixedBuilder<A extends NumArray> implements ColumnBuilder {
     return this.length;
   }
   appendNull(): void {
+    // The value slot under a null is left as is: Arrow readers ignore it.
     const i = this.slot();
-    for (let k = 0; k < this.width; k++) this.values[i * this.width + k] = 0 as never;
     this.valid.bytes[i] = 0;
     this.length++;
   }
