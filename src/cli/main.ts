@@ -7,6 +7,7 @@ import type { CommandModule } from './command-module.js';
 // Add new ones to this list (one line each).
 const modules: Array<() => Promise<{ command: CommandModule }>> = [
   () => import('./commands/executor.js'),
+  () => import('./commands/submit.js'),
   () => import('./commands/emulator.js'),
 ];
 
