@@ -101,7 +101,7 @@ describe('CSV vectors (WriterTests)', () => {
       '"{""emptyArray"":[null,""""],""emptyString"":""""}"\n"{""emptyString"":""""}"\n\n',
     );
     const inner = new A.Struct([new A.Field('x', new A.Utf8(), true)]);
-    const map = new A.Map_(new A.Field('entries', new A.Struct([new A.Field('key', new A.Utf8(), false), new A.Field('value', inner, true)])));
+    const map = new A.Map_<A.Utf8, typeof inner>(new A.Field('entries', new A.Struct([new A.Field('key', new A.Utf8(), false), new A.Field('value', inner, true)])) as never);
     assert.equal(csv({ m: A.vectorFromArray([new Map([['k\n', { x: 'a"b\\c\b\f\r\t\u0001é' }], ['n', null]])], map) }), '"{""k\\n"":{""x"":""a\\""b\\\\c\\b\\f\\r\\t\u0001é""}}"\n');
     const mixed = new A.Struct([
       new A.Field('b', new A.Bool(), true),
