@@ -1,11 +1,13 @@
-import { RecordBatch, Schema, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
+import { type RecordBatch, type Schema, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
+import { unifyBatches } from './unify-batches.js';
 
 /**
  * Arrow IPC (stream format) as base64 text: how small Arrow payloads (createDataFrame partitions,
  * collect results) travel inside JSON task descriptions and results.
  */
 export function batchesToBase64(schema: Schema, batches: readonly RecordBatch[]): string {
-  const table = batches.length ? new Table(batches as RecordBatch[]) : new Table(schema);
+  const unified = unifyBatches(batches);
+  const table = unified.batches.length ? new Table(unified.schema, unified.batches) : new Table(schema);
   return Buffer.from(tableToIPC(table, 'stream')).toString('base64');
 }
 

@@ -101,6 +101,13 @@ export interface DataSource {
   validateReadOptions?(options: Readonly<Record<string, string>>, paths: readonly string[]): void;
   validateWriteOptions?(options: Readonly<Record<string, string>>, path: string | undefined, mode: SaveMode): void;
 
+  /**
+   * The schema of a read, without planning splits (driver, when `load()` resolves). Optional: without
+   * it the driver calls planRead with an empty pushdown offer and runs its cleanup. Sources whose
+   * planRead has side effects (e.g. an export) should implement it. (Additive.)
+   */
+  inferSchema?(options: Readonly<Record<string, string>>, paths: readonly string[], userSchema: Schema | undefined, ctx: DriverContext): Promise<Schema>;
+
   planRead?(
     options: Readonly<Record<string, string>>,
     paths: readonly string[],

@@ -30,6 +30,8 @@ export interface ScanNode {
   readonly pushedFilters: readonly Expr[];
   /** Columns the plan needs from the source, or undefined for all. */
   readonly requiredColumns?: readonly string[];
+  /** The schema the user gave with `read.schema(...)`, passed to planRead (additive). */
+  readonly userSchema?: SchemaJson;
 }
 /** `createDataFrame` data, Arrow IPC (base64), capped in size: it travels inside tasks. */
 export interface LocalDataNode {

@@ -1,0 +1,26 @@
+import { type Data, Field, makeData, RecordBatch, Schema, Struct } from 'apache-arrow';
+
+/**
+ * Gives batches one shared schema, as Arrow tables and IPC streams require. Batches of one result can
+ * differ in nullability (union branches, sources) while holding the same types; the shared schema
+ * is `schema` when given, else the first batch's with nullable = any batch's nullable.
+ */
+export function unifyBatches(batches: readonly RecordBatch[], schema?: Schema): { schema: Schema; batches: RecordBatch[] } {
+  const first = batches[0];
+  if (!first) return { schema: schema ?? new Schema([]), batches: [] };
+  const target =
+    schema ??
+    new Schema(
+      first.schema.fields.map((f, i) => new Field(f.name, f.type, batches.some((b) => b.schema.fields[i]?.nullable ?? true), f.metadata)),
+      first.schema.metadata,
+    );
+  // Rebuilt whenever not the very same Schema object: Arrow's own comparison is stricter than it looks
+  // (an IPC-decoded Int and a constructed Int64 compare unequal in one direction).
+  const out = batches.map((b) => (b.schema === target ? b : rebuild(b, target)));
+  return { schema: target, batches: out };
+}
+
+function rebuild(b: RecordBatch, schema: Schema): RecordBatch {
+  const children = b.data.children as Data[];
+  return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: b.numRows, nullCount: 0, children }));
+}

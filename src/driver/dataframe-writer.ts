@@ -1,0 +1,101 @@
+import { schemaToJson } from '../arrow/schema-json.js';
+import type { CommitMessage, SaveMode, WriteSummary } from '../datasource/datasource.js';
+import { canonicalFormat, getDataSource } from '../datasource/registry.js';
+import { ConfigError, PlanError } from '../errors/kjob-error.js';
+import type { ResolvedPlan } from './dataframe.js';
+import { runAction, type ActionHost } from './run-action.js';
+
+const MODES: Readonly<Record<string, SaveMode>> = {
+  append: 'append',
+  overwrite: 'overwrite',
+  errorifexists: 'errorifexists',
+  error: 'errorifexists',
+  default: 'errorifexists',
+  ignore: 'ignore',
+};
+
+interface WriterState {
+  readonly format: string;
+  readonly options: Readonly<Record<string, string>>;
+  readonly mode: SaveMode;
+}
+
+/** What `save()` reports: rows and bytes the sink committed, or `skipped` for mode('ignore') on an existing target. */
+export interface SaveResult extends WriteSummary {
+  readonly skipped: boolean;
+}
+
+/**
+ * `df.write`: an immutable builder (every call returns a new writer) ending in `save()`, which runs
+ * the sink's batch-write protocol: validate options → prepareWrite (driver) → one write task per
+ * partition → commitWrite with the accepted commit messages, or abortWrite on any failure.
+ * Default format parquet, default mode errorifexists (as Spark).
+ */
+export class DataFrameWriter {
+  readonly #host: ActionHost;
+  readonly #plan: () => Promise<ResolvedPlan>;
+  readonly #state: WriterState;
+
+  /** @internal Use `df.write`. */
+  constructor(host: ActionHost, plan: () => Promise<ResolvedPlan>, state: WriterState = { format: 'parquet', options: {}, mode: 'errorifexists' }) {
+    this.#host = host;
+    this.#plan = plan;
+    this.#state = Object.freeze(state);
+  }
+
+  format(format: string): DataFrameWriter {
+    canonicalFormat(format);
+    return this.#with({ format });
+  }
+  option(key: string, value: string | number | boolean): DataFrameWriter {
+    return this.#with({ options: { ...this.#state.options, [key]: String(value) } });
+  }
+  options(options: Readonly<Record<string, string | number | boolean>>): DataFrameWriter {
+    return this.#with({ options: { ...this.#state.options, ...Object.fromEntries(Object.entries(options).map(([k, v]) => [k, String(v)])) } });
+  }
+  /** 'append' | 'overwrite' | 'errorifexists' (alias 'error') | 'ignore'. */
+  mode(mode: string): DataFrameWriter {
+    const m = MODES[String(mode).toLowerCase()];
+    if (!m) throw new ConfigError(`Unknown save mode '${mode}'; use one of append, overwrite, errorifexists, ignore`, { context: { option: 'mode' } });
+    return this.#with({ mode: m });
+  }
+
+  async parquet(path: string): Promise<SaveResult> {
+    return this.format('parquet').save(path);
+  }
+  async csv(path: string): Promise<SaveResult> {
+    return this.format('csv').save(path);
+  }
+
+  /** Writes the DataFrame. Throws before any side effect on unknown format or bad options. */
+  async save(path?: string): Promise<SaveResult> {
+    const { options, mode } = this.#state;
+    const format = canonicalFormat(this.#state.format);
+    this.#host.checkCanRun();
+    const { node, schema } = await this.#plan();
+    const ds = await getDataSource(format);
+    if (!ds.prepareWrite || !ds.writeTask || !ds.commitWrite) throw new PlanError(`The '${format}' data source cannot be written`, { context: { format } });
+    ds.validateWriteOptions?.(options, path, mode);
+    const jobId = this.#host.nextJobId();
+    const ctx = this.#host.driverContext(jobId);
+    const job = await ds.prepareWrite(schema, options, path, mode, ctx);
+    if (job.skip) {
+      ctx.log.info({ format, path }, 'write skipped (mode ignore, target exists)');
+      return { rows: 0, bytes: 0, skipped: true };
+    }
+    let messages: CommitMessage[] = [];
+    try {
+      const results = await runAction(this.#host, node, { kind: 'write', job, schema: schemaToJson(schema) }, jobId);
+      messages = results.map((r) => r.output as CommitMessage);
+      const summary = await ds.commitWrite(job, messages, ctx);
+      return { ...summary, skipped: false };
+    } catch (err) {
+      await ds.abortWrite?.(job, messages, ctx).catch((abortErr: unknown) => ctx.log.error({ err: String(abortErr) }, 'abortWrite failed after a failed write'));
+      throw err;
+    }
+  }
+
+  #with(change: Partial<WriterState>): DataFrameWriter {
+    return new DataFrameWriter(this.#host, this.#plan, { ...this.#state, ...change });
+  }
+}

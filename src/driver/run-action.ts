@@ -1,0 +1,85 @@
+import { schemaFromJson, schemaToJson } from '../arrow/schema-json.js';
+import type { DriverContext, ReadPlan } from '../datasource/datasource.js';
+import { getDataSource } from '../datasource/registry.js';
+import { PlanError } from '../errors/kjob-error.js';
+import { isPartitionFunctionRegistered } from '../executor/partition-functions.js';
+import type { PlanNode } from '../plan/plan-node.js';
+import { planStageInputs, type ResolvedScan } from '../plan/stage-planner.js';
+import { partitionFunctionNames, TASK_PLAN_VERSION, type TaskOutput, type TaskPlan } from '../plan/task-plan.js';
+import { TASK_PROTOCOL_VERSION, type SchedulerBackend, type StageListener, type StageSpec, type TaskDescription, type TaskResult } from '../protocol/task.js';
+
+/** What an action needs from its session. */
+export interface ActionHost {
+  readonly appId: string;
+  readonly appName: string;
+  readonly jobModule: string | undefined;
+  readonly maxAttempts: number;
+  /** Session conf that may travel in tasks (secrets already removed). */
+  readonly taskConf: Readonly<Record<string, string>>;
+  backend(): Promise<SchedulerBackend>;
+  driverContext(jobId: string): DriverContext;
+  nextJobId(): string;
+  listenerFor(stage: StageSpec): StageListener | undefined;
+  /** Called before every action: refuses to run inside an executor's import of the job module. */
+  checkCanRun(): void;
+}
+
+/**
+ * Runs one action as one stage: plans every Scan with the source (offering pushdown), cuts the plan
+ * into one task per partition, runs them on the backend and returns one result per partition in
+ * partition order. Source clean-ups (e.g. exported files) run afterwards whatever happens.
+ */
+export async function runAction(host: ActionHost, root: PlanNode, output: TaskOutput, jobId: string = host.nextJobId()): Promise<TaskResult[]> {
+  host.checkCanRun();
+  const ctx = host.driverContext(jobId);
+  const cleanups: (() => Promise<void>)[] = [];
+  try {
+    const inputs = await planStageInputs(root, async (scan, offer): Promise<ResolvedScan> => {
+      const ds = await getDataSource(scan.format);
+      if (!ds.planRead) throw new PlanError(`The '${scan.format}' data source cannot be read`, { context: { format: scan.format } });
+      const plan: ReadPlan = await ds.planRead(scan.options, scan.paths, scan.userSchema ? schemaFromJson(scan.userSchema) : undefined, offer, ctx);
+      if (plan.cleanup) cleanups.push(plan.cleanup);
+      return {
+        leaf: { kind: 'Scan', format: scan.format, options: plan.executorOptions ?? scan.options, schema: schemaToJson(plan.schema) },
+        splits: plan.splits,
+        pushedFilters: plan.pushedFilters ?? [],
+      };
+    });
+    // One current_timestamp() for the whole action, as Spark evaluates it once per query.
+    const nowMicros = String(BigInt(Date.now()) * 1000n);
+    const plans: TaskPlan[] = inputs.map((input) => ({ v: TASK_PLAN_VERSION, input, output, nowMicros }));
+    checkPartitionFunctions(plans, output);
+    if (plans.length === 0) return [];
+    const stageId = 0;
+    const tasks: TaskDescription[] = plans.map((plan, partition) => ({
+      v: TASK_PROTOCOL_VERSION,
+      appId: host.appId,
+      appName: host.appName,
+      jobId,
+      stageId,
+      partition,
+      numPartitions: plans.length,
+      ...(host.jobModule ? { jobModule: host.jobModule } : {}),
+      conf: host.taskConf,
+      plan,
+    }));
+    const stage: StageSpec = { appId: host.appId, jobId, stageId, tasks, maxAttempts: host.maxAttempts };
+    const backend = await host.backend();
+    const results = await backend.runStage(stage, host.listenerFor(stage));
+    return [...results].sort((a, b) => a.partition - b.partition);
+  } finally {
+    for (const c of cleanups) await c().catch((e: unknown) => ctx.log.warn({ err: String(e) }, 'source clean-up failed'));
+  }
+}
+
+/** Every partition function the stage needs must be registered here too: fail before any task runs. */
+function checkPartitionFunctions(plans: TaskPlan[], output: TaskOutput): void {
+  const names = new Set<string>();
+  for (const p of plans) partitionFunctionNames(p.input, names);
+  for (const n of names)
+    if (!isPartitionFunctionRegistered(n, 'map'))
+      throw new PlanError(`mapPartitions('${n}'): no function of that name is registered`, { context: { function: n }, resolution: `Call registerPartitionFunction('${n}', fn) at the top of the job module.` });
+  if (output.kind === 'foreach' && !isPartitionFunctionRegistered(output.name, 'foreach'))
+    throw new PlanError(`foreachPartition('${output.name}'): no function of that name is registered`, { context: { function: output.name }, resolution: `Call registerForeachPartitionFunction('${output.name}', fn) at the top of the job module.` });
+}
+
