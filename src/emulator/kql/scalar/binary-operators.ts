@@ -16,6 +16,7 @@ function arithmetic(op: string, l: SqlExpr, r: SqlExpr, type: KustoType): SqlExp
     // Mixed or fractional operands: compute in double, then store as the analyser's result type
     // (an integer result of a fractional computation truncates toward zero, as in Kusto).
     const value = `(CAST(${l.sql} AS DOUBLE) ${sqlOp} CAST(${r.sql} AS DOUBLE))`;
+    // DuckDB divides doubles the IEEE way, as Kusto does: x/0.0 is ±Infinity, 0.0/0.0 is NaN.
     if (type === 'real') return { sql: value, type };
     if (type === 'decimal') return { sql: `CAST(${value} AS DECIMAL(38,18))`, type };
     return { sql: `TRY_CAST(trunc(${value}) AS ${DUCKDB_TYPE[type]})`, type };
