@@ -68,8 +68,8 @@ export class KustoStore {
     // Extent tables left behind by a crash between creating the storage and committing it.
     const known = new Set([...s.extents.values()].map((e) => e.storage));
     for (const r of (await this.writer.runAndReadAll(`SELECT table_name FROM duckdb_tables() WHERE schema_name = '_kjob_x'`)).getRows()) {
-      const storage = `_kjob_x.${quoteIdent(String(r[0]))}`;
-      if (!known.has(storage)) await this.writer.run(`DROP TABLE IF EXISTS ${storage}`);
+      const name = String(r[0]);
+      if (!known.has(`_kjob_x.${name}`)) await this.writer.run(`DROP TABLE IF EXISTS _kjob_x.${quoteIdent(name)}`);
     }
   }
 
