@@ -1,0 +1,105 @@
+/**
+ * Arrow (and kjob DSL) types → Kusto column types for `.create table` (reference §3.2, extended to
+ * Arrow's richer set). Exhaustive over Arrow's type ids; each choice keeps every value:
+ * timestamps (any unit) and dates → datetime; decimal → decimal; int8/16/32 and uint8/16 → int;
+ * uint32 and int64 → long; uint64 → decimal (a long would overflow above 2^63−1); floats → real;
+ * binary → string (the CSV carries base64); list/struct/map → dynamic; duration → timespan;
+ * dictionaries → their value type; anything else (time of day, intervals, null) → string.
+ */
+import { Type, type DataType, type Field, type Schema } from 'apache-arrow';
+import type { DataTypeName } from '../../../plan/expr.js';
+import type { KustoColumnSpec } from '../kql/table-commands.js';
+import { tableSchemaText } from '../kql/table-commands.js';
+
+export type KustoScalarType = 'bool' | 'datetime' | 'dynamic' | 'guid' | 'int' | 'long' | 'real' | 'string' | 'timespan' | 'decimal';
+
+export function kustoTypeOfArrow(type: DataType): KustoScalarType {
+  switch (type.typeId) {
+    case Type.Bool:
+      return 'bool';
+    case Type.Int: {
+      const { bitWidth, isSigned } = type as unknown as { bitWidth: number; isSigned: boolean };
+      if (bitWidth === 64) return isSigned ? 'long' : 'decimal';
+      if (bitWidth === 32 && !isSigned) return 'long';
+      return 'int';
+    }
+    case Type.Float:
+      return 'real';
+    case Type.Decimal:
+      return 'decimal';
+    case Type.Date:
+    case Type.Timestamp:
+      return 'datetime';
+    case Type.Duration:
+      return 'timespan';
+    case Type.Utf8:
+    case Type.LargeUtf8:
+    case Type.Utf8View:
+    case Type.Binary:
+    case Type.LargeBinary:
+    case Type.BinaryView:
+    case Type.FixedSizeBinary:
+      return 'string';
+    case Type.List:
+    case Type.LargeList:
+    case Type.FixedSizeList:
+    case Type.Struct:
+    case Type.Map:
+    case Type.Union:
+    case Type.DenseUnion:
+    case Type.SparseUnion:
+      return 'dynamic';
+    case Type.Dictionary:
+      return kustoTypeOfArrow((type as unknown as { dictionary: DataType }).dictionary);
+    default:
+      return 'string';
+  }
+}
+
+/** Kusto type of a kjob DSL type name (for schemas declared in plans). */
+export function kustoTypeOfDataTypeName(name: DataTypeName): KustoScalarType {
+  if (name.startsWith('decimal(')) return 'decimal';
+  const table: Record<Exclude<DataTypeName, `decimal(${number},${number})`>, KustoScalarType> = {
+    string: 'string',
+    boolean: 'bool',
+    int8: 'int',
+    int16: 'int',
+    int32: 'int',
+    int64: 'long',
+    float32: 'real',
+    float64: 'real',
+    date: 'datetime',
+    timestamp: 'datetime',
+    binary: 'string',
+    duration: 'timespan',
+    json: 'dynamic',
+  };
+  return table[name as keyof typeof table];
+}
+
+export function kustoColumnsOfArrowSchema(schema: Schema): KustoColumnSpec[] {
+  return schema.fields.map((f: Field) => ({ name: f.name, type: kustoTypeOfArrow(f.type) }));
+}
+
+/** `['c1']:type1,['c2']:type2` for `.create table`. */
+export function createTableSchemaTextOfArrow(schema: Schema): string {
+  return tableSchemaText(kustoColumnsOfArrowSchema(schema));
+}
+
+/**
+ * The schema text of an existing table from the rows of `.show table … schema as json | … mv-expand
+ * ColumnsJson` (each row's `ColumnsJson` is `{Name, Type, CslType}`), as the connector builds the
+ * staging table's schema (reference §3.1 step 7).
+ */
+export function schemaTextFromShowSchemaRows(rows: readonly unknown[]): string {
+  return tableSchemaText(kustoColumnsFromShowSchemaRows(rows));
+}
+
+export function kustoColumnsFromShowSchemaRows(rows: readonly unknown[]): KustoColumnSpec[] {
+  return rows.map((row, i) => {
+    const value = typeof row === 'string' ? (JSON.parse(row) as unknown) : row;
+    const o = value as { Name?: unknown; CslType?: unknown } | null;
+    if (!o || typeof o.Name !== 'string' || typeof o.CslType !== 'string') throw new TypeError(`schema row ${i} lacks Name/CslType: ${JSON.stringify(value)}`);
+    return { name: o.Name, type: o.CslType };
+  });
+}
