@@ -1,6 +1,5 @@
 import type { KustoColumn, KustoType } from '../contracts.js';
 import { DUCKDB_TYPE } from '../storage-types.js';
-import { ident } from './sql.js';
 
 /** A table as the engine exposes it: a ready-to-use quoted DuckDB relation plus its Kusto schema. */
 export interface CatalogTable {
@@ -65,18 +64,8 @@ export interface ScalarScope {
   readonly aggregating?: boolean;
 }
 
-export function colRef(scope: RowScope, col: Col): SqlExpr {
-  return { sql: `${scope.alias}.${col.id}`, type: col.type };
-}
-
 export function findCol(scope: RowScope | undefined, name: string): Col | undefined {
   return scope?.cols.find((c) => c.name === name);
-}
-
-/** Opens a relation as a FROM item with a fresh alias. */
-export function open(ctx: Ctx, rel: Rel): { from: string; scope: RowScope } {
-  const alias = ctx.nextId('t');
-  return { from: `(${rel.sql}) AS ${alias}`, scope: { alias, cols: rel.cols } };
 }
 
 export function storageCast(sql: string, type: KustoType): string {
@@ -86,21 +75,4 @@ export function storageCast(sql: string, type: KustoType): string {
 /** A typed SQL NULL. */
 export function nullOf(type: KustoType): string {
   return type === 'string' ? `''` : `CAST(NULL AS ${DUCKDB_TYPE[type]})`;
-}
-
-/** `SELECT <expr> AS <id>, ... FROM <from> [tail]` with fresh ids for every output column. */
-export function project(ctx: Ctx, items: readonly { name: string; expr: SqlExpr }[], from: string | undefined, tail = ''): Rel {
-  const cols: Col[] = [];
-  const parts: string[] = [];
-  for (const item of items) {
-    const id = ctx.nextId();
-    cols.push({ name: item.name, type: item.expr.type, id });
-    parts.push(`${item.expr.sql} AS ${id}`);
-  }
-  const select = parts.length > 0 ? parts.join(', ') : 'NULL AS _none';
-  return { sql: `SELECT ${select}${from ? ` FROM ${from}` : ''}${tail}`, cols };
-}
-
-export function quotedName(name: string): string {
-  return ident(name);
 }

@@ -153,3 +153,14 @@ export function analyze(text: string, tables: readonly SchemaTable[]): KustoCode
 export function warmUp(): void {
   analyze('T | where a > 1 | summarize count() by b | take 1', [{ name: 'T', columns: [{ name: 'a', type: 'long' }, { name: 'b', type: 'string' }] }]);
 }
+
+let aggregateNames: Set<string> | undefined;
+/** True when Kusto knows `name` as an aggregate function (for precise "not supported" messages). */
+export function isKustoAggregate(name: string): boolean {
+  if (!aggregateNames) {
+    const all = load().Kusto.Language.Aggregates.All as DotNetList<{ Name: string }> | { Name: string }[];
+    const items = Array.isArray(all) ? all : Array.from({ length: all.Count }, (_, i) => all.getItem(i));
+    aggregateNames = new Set(items.map((f) => f.Name));
+  }
+  return aggregateNames.has(name);
+}

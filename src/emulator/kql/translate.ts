@@ -37,14 +37,11 @@ function list<T>(l: DotNetList<T>): T[] {
   return out;
 }
 
-/** Diagnostics the analyser raises for things this translator handles itself. */
-const TOLERATED = new Set<string>([]);
-
 function checkDiagnostics(text: string, syntax: Diagnostic[], all: Diagnostic[]): void {
   const syntaxErrors = syntax.filter((d) => d.Severity === 'Error');
   const first = syntaxErrors[0];
   if (first) throw syntaxError(text, first.Message, first.Start, first.Length);
-  const semantic = all.filter((d) => d.Severity === 'Error' && !TOLERATED.has(d.Code));
+  const semantic = all.filter((d) => d.Severity === 'Error');
   const s = semantic[0];
   if (s) throw semanticError(`${s.Message} [${s.Code}]`, text, s.Start);
 }

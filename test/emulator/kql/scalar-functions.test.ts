@@ -94,6 +94,11 @@ describe('comparison and logic', () => {
       ['datetime(2024-01-01T05:00:00) between (datetime(2024-01-01) .. 6h)', true, 'bool'],
     ]));
 
+  it('toscalar() of a tabular expression', async () => {
+    assert.deepEqual(await db.column('Events | where n == toscalar(Events | summarize max(n)) | project id'), [6n]);
+    assert.deepEqual((await db.query('print x = toscalar(People | count)')).rows, [[4n]]);
+  });
+
   it('in with a tabular right side', async () => {
     assert.deepEqual(await db.column('Events | where id in (People | project id) | project id'), [1n, 2n]);
   });

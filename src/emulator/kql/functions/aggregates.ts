@@ -1,4 +1,3 @@
-import type { KustoType } from '../../contracts.js';
 import { DUCKDB_TYPE } from '../../storage-types.js';
 import { convert, toDynamicSql } from '../scalar/conversions.js';
 import type { Call, FunctionImpl } from './call.js';
@@ -83,7 +82,3 @@ export const MULTI_COLUMN_AGGREGATES = new Set(['arg_max', 'arg_min']);
 
 /** Every aggregate name, for clear errors when one is used outside summarize. */
 export const AGGREGATE_NAMES = new Set([...Object.keys(AGGREGATES), ...MULTI_COLUMN_AGGREGATES]);
-
-export function aggregateType(type: KustoType): string {
-  return DUCKDB_TYPE[type];
-}

@@ -1,6 +1,7 @@
 import type { KustoType } from '../../contracts.js';
 import { type ScalarScope, type SqlExpr, storageCast } from '../context.js';
 import { unsupported } from '../errors.js';
+import { isKustoAggregate } from '../parser.js';
 import { scalar } from '../scalar/expression.js';
 import { child, elements, type Node, simpleName } from '../syntax.js';
 import type { Call, FunctionImpl } from './call.js';
@@ -41,7 +42,10 @@ export function callFunction(node: Node, sc: ScalarScope, type: KustoType): SqlE
   const impl = aggregate ?? STATIC_FUNCTIONS[name] ?? datetimeFunctions(sc.ctx.nowTicks)[name];
   // Aggregate arguments are row expressions: nested aggregates are not allowed.
   const argScope: ScalarScope = aggregate ? { ...sc, aggregating: false } : sc;
-  if (!impl) throw unsupported(AGGREGATE_NAMES.has(name) ? 'Aggregate' : 'Function', name, AGGREGATE_NAMES.has(name) && !sc.aggregating ? 'aggregates are only valid inside summarize' : undefined);
+  if (!impl) {
+    const isAggregate = AGGREGATE_NAMES.has(name) || isKustoAggregate(name);
+    throw unsupported(isAggregate ? 'Aggregate' : 'Function', name, AGGREGATE_NAMES.has(name) && !sc.aggregating ? 'aggregates are only valid inside summarize' : undefined);
+  }
   const nodes = functionArguments(node);
   const memo = new Map<number, SqlExpr>();
   const call: Call = {

@@ -72,4 +72,3 @@ export const evaluate: OperatorImpl = ({ ctx, input, op }) => {
 
 export const passThroughOperator: OperatorImpl = ({ input }) => input;
 
-export { scalarAs };

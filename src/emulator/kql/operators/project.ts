@@ -1,5 +1,5 @@
 import type { KustoType } from '../../contracts.js';
-import type { Col, Rel, SqlExpr } from '../context.js';
+import type { Col, SqlExpr } from '../context.js';
 import { unsupported } from '../errors.js';
 import { expressionResultName } from '../parser.js';
 import { scalarAs, scalar } from '../scalar/expression.js';
@@ -89,4 +89,3 @@ export const projectRename: OperatorImpl = ({ input, result }) => {
   return passThrough(input, input.cols.map((c, i) => ({ ...c, name: outputs[i]?.name ?? c.name })));
 };
 
-export type { Rel };

@@ -71,7 +71,7 @@ export const summarize: OperatorImpl = ({ ctx, input, op, result }) => {
   const reads: SqlExpr[] = [];
   keys.forEach((k, i) => reads.push({ sql: `g${i}`, type: k.type }));
   plans.forEach((p, i) => {
-    if (p.fields) p.fields.forEach((f, j) => reads.push({ sql: `a${i}.f${j}`, type: f.type }));
+    if (p.fields) p.fields.forEach((f, j) => reads.push({ sql: `struct_extract(a${i}, 'f${j}')`, type: f.type }));
     else reads.push({ sql: `a${i}`, type: outputs[reads.length]?.type ?? 'dynamic' });
   });
   if (reads.length !== outputs.length) throw unsupported('Operator', 'summarize', `expected ${outputs.length} result columns, built ${reads.length}`);

@@ -21,6 +21,12 @@ export function subquery(node: Node, sc: ScalarScope): { sql: string; firstColum
   return tabularHook(node, sc);
 }
 
+function requireTabular(node: Node): Node {
+  const inner = child(node, 'Expression');
+  if (!inner) throw unsupported('Function', 'toscalar', 'missing argument');
+  return inner;
+}
+
 export function isTabular(node: Node): boolean {
   return semanticColumns(node) !== undefined;
 }
@@ -113,8 +119,11 @@ export function scalar(node: Node, sc: ScalarScope): SqlExpr {
     case 'InCsExpression':
     case 'NotInCsExpression':
       return inExpr(node, sc);
-    case 'ToScalarExpression':
-      throw unsupported('Function', 'toscalar');
+    case 'ToScalarExpression': {
+      // An uncorrelated scalar subquery: the first column of the first row.
+      const sub = subquery(requireTabular(node), sc);
+      return { sql: storageCast(`(${sub.sql} LIMIT 1)`, resultType(node)), type: resultType(node) };
+    }
     default:
       if (child(node, 'Operator') && child(node, 'Left') && child(node, 'Right')) return binary(node, sc, resultType(node));
       throw unsupported('Syntax', kind);

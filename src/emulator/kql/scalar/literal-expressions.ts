@@ -1,4 +1,5 @@
 import type { KustoType } from '../../contracts.js';
+import { DUCKDB_TYPE } from '../../storage-types.js';
 import type { SqlExpr } from '../context.js';
 import { semanticError, unsupported } from '../errors.js';
 import { parseDateTimeTicks, parseTimespanTicks } from '../literals.js';
@@ -9,11 +10,7 @@ import { toDynamicSql } from './conversions.js';
 /** Literal expressions (`123`, `'s'`, `datetime(...)`, `1d`, `dynamic({...})`, `long(null)`) as SQL. */
 
 function typedNull(type: KustoType): SqlExpr {
-  return { sql: type === 'string' ? `''` : `CAST(NULL AS ${sqlTypeOf(type)})`, type };
-}
-
-function sqlTypeOf(type: KustoType): string {
-  return { bool: 'BOOLEAN', int: 'INTEGER', long: 'BIGINT', real: 'DOUBLE', decimal: 'DECIMAL(38,18)', string: 'VARCHAR', guid: 'UUID', datetime: 'BIGINT', timespan: 'BIGINT', dynamic: 'JSON' }[type];
+  return { sql: type === 'string' ? `''` : `CAST(NULL AS ${DUCKDB_TYPE[type]})`, type };
 }
 
 /** The text between `name(` and `)` of a typed literal such as `real(nan)`; undefined for plain tokens. */
