@@ -105,6 +105,11 @@ describe('extent commands (golden)', () => {
     assert.deepEqual(parsed.diagnostics, []);
     assert.equal(findNodes(parsed.root, 'TakeOperator').length, 0);
   });
+  it('drops attempt tags from moved extents', () => {
+    const cmd = X.dropExtentTagsCommand('T', ['drop-by:kjob-r-p0-a1']);
+    assert.equal(cmd, ".drop async table ['T'] extent tags <| .show table ['T'] extents | where array_length(set_intersect(split(Tags, '\\r\\n'), dynamic([\"drop-by:kjob-r-p0-a1\"]))) > 0 | extend Tags = split(Tags, '\\r\\n') | mv-expand Tags to typeof(string) | where Tags in ('drop-by:kjob-r-p0-a1')");
+    assertParses(cmd, 'DropExtentTagsFromQuery');
+  });
   it('counts, tag drops and ingest-by checks', () => {
     assert.equal(X.countExtentsCommand('tmp'), ".show table ['tmp'] extents | count");
     assert.equal(

@@ -3,12 +3,13 @@
  * text is kept byte for byte (reference §3.6 step 4.3, names escaped); the attempt-scoped variants
  * are kjob's exactly-once design:
  *
- * - every blob a task attempt ingests into the staging table carries the tag `ingest-by:<attemptTag>`
- *   (see naming/attempt-tags.ts), so each extent names the attempt that produced it;
+ * - every blob a task attempt ingests into the staging table carries the attempt's tag (a `drop-by:`
+ *   tag, see naming/staging-names.ts `attemptExtentTag`), so each extent names the attempt that made it;
  * - on commit the driver knows which attempt of each task it accepted. It first drops the extents of
  *   every other attempt (retried, zombie or duplicate attempts), then moves only extents tagged with an
  *   accepted attempt. Extents that land later from a dead attempt's queued blob are never moved, and
- *   go away with the staging table.
+ *   go away with the staging table. The moved tags can then be removed from the destination with
+ *   {@link dropExtentTagsCommand}.
  *
  * Tags are matched exactly (the `Tags` column of `.show extents` is the list of tags joined by
  * `\r\n`), never with `has`, whose term matching would treat `ingest-by:a-1` and `a` as related.
@@ -68,7 +69,7 @@ function checkTags(tags: readonly string[]): void {
 }
 
 /**
- * Moves only the extents of accepted task attempts (`tags` are full tags, e.g. `ingest-by:kjob…`).
+ * Moves only the extents of accepted task attempts (`tags` are full tags, e.g. `drop-by:kjob-…`).
  * `maxExtents` bounds one command; repeat until {@link countTaggedExtentsCommand} reaches 0.
  */
 export function moveTaggedExtentsCommand(o: MoveExtentsOptions & { readonly tags: readonly string[] }): string {
@@ -116,4 +117,14 @@ export function existingIngestByTagsCommand(table: string, tags: readonly string
   const full = tags.map((t) => `ingest-by:${t}`);
   checkTags(full);
   return `.show table ${quoteIdentifier(table)} extents | where isnotempty(Tags) | mv-expand Tag = split(Tags, '\\r\\n') to typeof(string) | where Tag in (${full.map(quoteString).join(', ')}) | project Tag = substring(Tag, 10) | distinct Tag`;
+}
+
+/**
+ * Removes the given tags from a table's extents (e.g. the attempt tags that moved into the destination
+ * with their extents), run async: the result's column 0 is an operation id.
+ */
+export function dropExtentTagsCommand(table: string, tags: readonly string[]): string {
+  checkTags(tags);
+  const t = quoteIdentifier(table);
+  return `.drop async table ${t} extent tags <| .show table ${t} extents | where ${taggedWithAny(tags)} | extend Tags = split(Tags, '\\r\\n') | mv-expand Tags to typeof(string) | where Tags in (${tags.map(quoteString).join(', ')})`;
 }
