@@ -248,13 +248,15 @@ export class BullmqBackend implements SchedulerBackend {
     const { prefix, appId } = this.#opts;
     try {
       if (this.#conn.status === 'ready') {
-        await this.#queue.obliterate({ force: true }).catch((err: Error) => this.#opts.log.warn({ err: err.message }, 'could not remove the app queue'));
+        // Unregister first, so executors stop their Workers on this queue while it is being removed.
+        // (A Worker's stalled-job check may still recreate its short-lived marker key for one interval.)
         await this.#conn
           .multi()
           .srem(clusterKeys.apps(prefix), appId)
           .del(clusterKeys.appAlive(prefix, appId))
           .publish(clusterKeys.appsChanged(prefix), appId)
           .exec();
+        await this.#queue.obliterate({ force: true }).catch((err: Error) => this.#opts.log.warn({ err: err.message }, 'could not remove the app queue'));
       }
     } finally {
       await this.#events.close().catch(() => undefined);
