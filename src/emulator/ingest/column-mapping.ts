@@ -9,7 +9,7 @@ import { KustoServiceError, type ColumnMappingEntry } from '../contracts.js';
 export function parseMapping(json: string, what: string): ColumnMappingEntry[] {
   let raw: unknown;
   try {
-    raw = JSON.parse(json);
+    raw = parseLenientJson(json);
   } catch (err) {
     throw new KustoServiceError(400, 'BadRequest_InvalidMapping', `Mapping ${what} is not valid JSON: ${(err as Error).message}`);
   }
@@ -58,4 +58,44 @@ export function mappingKindFor(format: string): string {
   if (f === 'orc') return 'orc';
   if (f === 'w3clogfile') return 'w3clogfile';
   return 'csv';
+}
+
+/**
+ * JSON as the service's parser accepts it: also single-quoted strings. The Spark connector copies
+ * a mapping by turning every `"` into `'` (reference §3.1 step 8), so this form really arrives.
+ */
+export function parseLenientJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (strictError) {
+    let out = '';
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i]!;
+      if (c === '"') {
+        let j = i + 1;
+        while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+        out += text.slice(i, j + 1);
+        i = j;
+      } else if (c === "'") {
+        let j = i + 1;
+        let s = '';
+        while (j < text.length && text[j] !== "'") {
+          if (text[j] === '\\' && j + 1 < text.length) {
+            s += text[j + 1] === "'" ? "'" : text.slice(j, j + 2);
+            j += 2;
+          } else {
+            s += text[j] === '"' ? '\\"' : text[j];
+            j++;
+          }
+        }
+        out += `"${s}"`;
+        i = j;
+      } else out += c;
+    }
+    try {
+      return JSON.parse(out);
+    } catch {
+      throw strictError;
+    }
+  }
 }

@@ -68,5 +68,7 @@ describe('JSON records and paths', () => {
     assert.deepEqual(parseMapping('[{"Name":"b","Ordinal":0}]', 'm'), [{ column: 'b', ordinal: 0 }]);
     assert.deepEqual(parseMapping('[{"column":"c","path":"$.x","transform":"DateTimeFromUnixSeconds"}]', 'm'), [{ column: 'c', path: '$.x', transform: 'DateTimeFromUnixSeconds' }]);
     assert.throws(() => parseMapping('{"a":1}', 'm'));
+    // The Spark connector's copy of a mapping, every " turned into '.
+    assert.deepEqual(parseMapping("[{'Column':'it\\'s','Properties':{'Ordinal':'1'}}]", 'm'), [{ column: "it's", ordinal: 1 }]);
   });
 });

@@ -137,6 +137,12 @@ describe('emulator management commands', () => {
     assert.deepEqual(r.map((x) => [x['name'], x['n']]), [['five', 5], ['six', 6]]);
     assert.equal((r[1]!['ts'] as Date).toISOString(), '2023-11-14T22:13:20.000Z');
     assert.equal((await httpError(client.execute(db, `.create table Map ingestion csv mapping "bad" '[{"Column":"n","Properties":{"Ordinal":"x"}}]'`))).status, 400);
+    // The connector copies a mapping to its temp table with every " turned into '.
+    const copied = String(csvMaps[0]!['Mapping']).replace(/"/g, "'");
+    await mgmt(`.create table ['Map'] ingestion csv mapping "copy" @"${copied}"`);
+    await mgmt(".ingest inline into table Map with (format='csv', ingestionMappingReference='copy') <| 4,four");
+    assert.equal(rows(await client.execute(db, 'Map | where n == 4 | project name'))[0]!['name'], 'four');
+    await client.execute(db, '.drop table Map ingestion csv mapping "copy"');
     await mgmt('.drop table Map ingestion csv mapping "byOrd"');
     assert.equal((await mgmt('.show table Map ingestion csv mappings')).length, 0);
   });
