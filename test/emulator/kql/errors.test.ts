@@ -51,7 +51,7 @@ describe('translation errors', () => {
     fails('Events | make-series count() on ts step 1h', SEMANTIC, /^Operator 'make-series' is not supported/);
     fails('Events | parse name with a "x" b', SEMANTIC, /^Operator 'parse' is not supported/);
     fails('Events | extend h = url_encode(name)', SEMANTIC, /^Function 'url_encode' is not supported/);
-    fails('Events | summarize percentile(n, 50)', SEMANTIC, /^Aggregate 'percentile' is not supported/);
+    fails('Events | summarize hll(n)', SEMANTIC, /^Aggregate 'hll' is not supported/);
     fails('Events | evaluate bag_unpack(d)', SEMANTIC, /^Plugin 'bag_unpack' is not supported/);
     fails('let f = (x:long) { x + 1 }; print f(1)', SEMANTIC, /not supported.*user-defined functions/);
   });

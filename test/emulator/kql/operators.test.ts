@@ -132,6 +132,12 @@ describe('aggregation', () => {
     assert.deepEqual(some.rows, [[10, 1n, 'alpha']]);
   });
 
+  it('percentile is nearest-rank over non-null values', async () => {
+    const r = await db.query('Events | summarize percentile(n, 50), p100 = percentile(r, 100)');
+    assert.equal(shape(r), 'percentile_n_50:long, p100:real');
+    assert.deepEqual(r.rows, [[40n, 1e300]]);
+  });
+
   it('summarize by a computed key is named after its column (Kusto naming)', async () => {
     const r = await db.query('Events | summarize any(id) by k = n % 20');
     assert.equal(shape(r), 'k:long, any_id:long');

@@ -318,5 +318,13 @@ describe('math and datetime functions', () => {
       ['startofmonth(datetime(2024-01-20))', JAN1, 'datetime'],
       ['getyear(datetime(2024-05-01))', 2024, 'int'],
       ['dayofweek(datetime(2024-01-01))', DAY, 'timespan'],
+      ['startofweek(datetime(2024-01-03))', JAN1 - DAY, 'datetime'],
+      ['endofday(datetime(2024-01-01T05:00))', JAN1 + DAY - 1n, 'datetime'],
+      ['datetime_add("day", 1, datetime(2024-01-01))', JAN1 + DAY, 'datetime'],
+      ['datetime_add("month", 1, datetime(2024-01-31T00:00:00.0000001))', JAN1 + 59n * DAY + 1n, 'datetime'],
+      ['datetime_diff("hour", datetime(2024-01-02), datetime(2024-01-01))', 24n, 'long'],
+      ['datetime_diff("year", datetime(2024-01-01), datetime(2023-12-31))', 1n, 'long'],
+      ['datetime_part("month", datetime(2024-03-04))', 3, 'int'],
+      ['datetime_part("millisecond", datetime(2024-01-01T00:00:01.2345678))', 234, 'int'],
     ]));
 });

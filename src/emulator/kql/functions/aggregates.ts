@@ -1,4 +1,5 @@
 import { DUCKDB_TYPE } from '../../storage-types.js';
+import { unsupported } from '../errors.js';
 import { convert, toDynamicSql } from '../scalar/conversions.js';
 import type { Call, FunctionImpl } from './call.js';
 
@@ -71,6 +72,13 @@ export const AGGREGATES: Readonly<Record<string, FunctionImpl>> = {
   make_set_if: makeList(true, 1, 2),
   any: anyValue,
   take_any: anyValue,
+  percentile: (c) => {
+    // Nearest-rank percentile (a value of the column), as Kusto's; the percentage must be a constant.
+    const p = Number(c.nodes[1]?.LiteralValue ?? NaN);
+    if (!Number.isFinite(p) || p < 0 || p > 100) throw unsupported('Aggregate', 'percentile', 'the percentage must be a number literal between 0 and 100');
+    const x = c.arg(0);
+    return `quantile_disc(${x.type === 'string' ? `NULLIF(${x.sql}, '')` : x.sql}, ${p / 100})`;
+  },
   stdev: (c) => `stddev_samp(CAST(${c.arg(0).sql} AS DOUBLE))`,
   stdevp: (c) => `stddev_pop(CAST(${c.arg(0).sql} AS DOUBLE))`,
   variance: (c) => `var_samp(CAST(${c.arg(0).sql} AS DOUBLE))`,

@@ -84,11 +84,75 @@ function makeDatetime(c: Call): string {
   return `(${timestampToTicks(whole)} + CAST(round(${seconds} * 10000000) AS BIGINT))`;
 }
 
+/** The period argument of datetime_add/diff/part, which Kusto requires to be a constant string. */
+function period(c: Call): string {
+  const node = c.nodes[0];
+  const value = node?.LiteralValue;
+  if (typeof value !== 'string') throw unsupported('Function', c.name, 'the period must be a string literal');
+  return value.toLowerCase();
+}
+
+const FIXED_PERIOD_TICKS: Readonly<Record<string, bigint>> = {
+  week: 7n * TICKS.day,
+  day: TICKS.day,
+  hour: TICKS.hour,
+  minute: TICKS.minute,
+  second: TICKS.second,
+  millisecond: TICKS.millisecond,
+  microsecond: TICKS.microsecond,
+};
+const MONTHS_PER_PERIOD: Readonly<Record<string, number>> = { year: 12, quarter: 3, month: 1 };
+
+function datetimeAdd(c: Call): string {
+  const p = period(c);
+  const amount = convert(c.arg(1), 'long').sql;
+  const t = dt(c, 2);
+  const fixed = FIXED_PERIOD_TICKS[p];
+  if (fixed !== undefined) return `(${t} + ${amount} * ${bigint(fixed)})`;
+  if (p === 'nanosecond') return `(${t} + ${amount} // 100)`;
+  const months = MONTHS_PER_PERIOD[p];
+  if (months === undefined) throw unsupported('Function', 'datetime_add', `period '${p}'`);
+  // Calendar arithmetic on the microsecond timestamp, keeping the sub-microsecond tick.
+  return `(${timestampToTicks(`(${ticksToTimestamp(t)} + to_months(CAST(${amount} * ${months} AS INTEGER)))`)} + (((${t} % 10) + 10) % 10))`;
+}
+
+function datetimeDiff(c: Call): string {
+  const p = period(c);
+  const a = dt(c, 1);
+  const b = dt(c, 2);
+  if (p === 'nanosecond') return `((${a} - ${b}) * 100)`;
+  if (p === 'microsecond') return `((${a} - ${b}) // 10)`;
+  if (!['year', 'quarter', 'month', 'week', 'day', 'hour', 'minute', 'second', 'millisecond'].includes(p)) throw unsupported('Function', 'datetime_diff', `period '${p}'`);
+  // Kusto counts the period boundaries crossed, as DuckDB's date_diff does.
+  return `date_diff('${p}', ${ticksToTimestamp(b)}, ${ticksToTimestamp(a)})`;
+}
+
+function datetimePart(c: Call): string {
+  const p = period(c);
+  const t = dt(c, 1);
+  const fraction = `(((${t} % 10000000) + 10000000) % 10000000)`;
+  if (p === 'millisecond') return `(${fraction} // 10000)`;
+  if (p === 'microsecond') return `(${fraction} // 10)`;
+  if (p === 'nanosecond') return `(${fraction} * 100)`;
+  const part = { weekofyear: 'week', week_of_year: 'week' }[p] ?? p;
+  if (!['year', 'quarter', 'month', 'week', 'day', 'dayofyear', 'hour', 'minute', 'second'].includes(part)) throw unsupported('Function', 'datetime_part', `part '${p}'`);
+  return `date_part('${part}', ${ticksToTimestamp(t)})`;
+}
+
 export function datetimeFunctions(nowTicks: bigint): Readonly<Record<string, FunctionImpl>> {
   return {
     now: (c) => (c.argCount > 0 ? `(${bigint(nowTicks)} + ${convert(c.arg(0), 'timespan').sql})` : bigint(nowTicks)),
     ago: (c) => `(${bigint(nowTicks)} - ${convert(c.arg(0), 'timespan').sql})`,
     make_datetime: makeDatetime,
+    datetime_add: datetimeAdd,
+    datetime_diff: datetimeDiff,
+    datetime_part: datetimePart,
+    // Kusto weeks start on Sunday (DuckDB's date_trunc('week') uses ISO Mondays).
+    startofweek: (c) => {
+      const day = startOf('day')(c);
+      return `(${day} - ((((${day} + ${bigint(4n * TICKS.day)}) % ${bigint(7n * TICKS.day)}) + ${bigint(7n * TICKS.day)}) % ${bigint(7n * TICKS.day)}))`;
+    },
+    endofday: (c) => `(${startOf('day')(c)} + ${bigint(TICKS.day - 1n)})`,
     format_datetime: formatDatetime,
     startofday: startOf('day'),
     startofmonth: startOf('month'),
