@@ -15,6 +15,8 @@ export interface StartEmulatorOptions {
   readonly dataDir?: string;
   /** Pre-load Microsoft's KQL parser (~1 s) so the first query is fast. Default true. */
   readonly warmUp?: boolean;
+  /** How often expired auto_delete policies are swept, in ms (default 5000; 0 disables). */
+  readonly autoDeleteIntervalMs?: number;
   /** Use this storage account (account-key connection string) instead of starting Azurite in process. */
   readonly storageConnectionString?: string;
   /** Enables auth: bearer tokens mapped to principals; roles via `.add database D <role> (...)`. */

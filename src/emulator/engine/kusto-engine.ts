@@ -21,6 +21,7 @@ import { KUSTO_TYPE_ALIASES } from '../storage-types.js';
 import { mappingKindFor, parseMapping } from '../ingest/column-mapping.js';
 import type { Converted } from '../ingest/convert-value.js';
 import { parseDelimitedItem, parseJsonItem, parseParquetItem, type ParsedItem } from '../ingest/parse-item.js';
+import { startAutoDelete } from './auto-delete.js';
 import type { EngineFaults } from '../faults/engine-faults.js';
 import type { TableMeta } from './catalog-types.js';
 import { mappingKey } from './catalog-state.js';
@@ -38,6 +39,8 @@ export interface EngineOptions {
   readonly autoCreateDatabases?: boolean;
   /** Batching policy when neither table nor database has one. */
   readonly defaultBatchingPolicy?: IngestionBatchingPolicy;
+  /** How often expired auto_delete policies are swept, in ms (default 5000; 0 disables). */
+  readonly autoDeleteIntervalMs?: number;
 }
 
 /** A query result in engine form with DuckDB-side values (dynamic as RawJson). */
@@ -62,7 +65,10 @@ export class KustoEngine implements EmulatorEngine {
   ) {
     this.autoCreate = options.autoCreateDatabases ?? true;
     this.defaultBatching = options.defaultBatchingPolicy ?? { maximumBatchingTimeSpanMs: 10_000, maximumNumberOfItems: 500, maximumRawDataSizeMB: 1024 };
+    const every = options.autoDeleteIntervalMs ?? 5_000;
+    this.stopAutoDelete = every > 0 ? startAutoDelete(store, every) : () => {};
   }
+  private readonly stopAutoDelete: () => void;
 
   // ---- EmulatorEngine ----
 
@@ -271,6 +277,7 @@ export class KustoEngine implements EmulatorEngine {
   }
 
   async close(): Promise<void> {
+    this.stopAutoDelete();
     await this.operations.drain();
     await this.store.close();
   }
