@@ -92,6 +92,9 @@ describe('comparison and logic', () => {
       ['5 between (1 .. 5)', true, 'bool'],
       ['5 !between (1 .. 4)', true, 'bool'],
       ['datetime(2024-01-01T05:00:00) between (datetime(2024-01-01) .. 6h)', true, 'bool'],
+      ['2 in (dynamic([1, 2]))', true, 'bool'],
+      ['"B" in~ (dynamic(["a", "b"]))', true, 'bool'],
+      ['3 !in (dynamic([1, 2]), 5)', true, 'bool'],
     ]));
 
   it('toscalar() of a tabular expression', async () => {
@@ -101,6 +104,7 @@ describe('comparison and logic', () => {
 
   it('in with a tabular right side', async () => {
     assert.deepEqual(await db.column('Events | where id in (People | project id) | project id'), [1n, 2n]);
+    assert.deepEqual(await db.column('let ids = dynamic([1, 2]); Events | where id in (ids) | project id'), [1n, 2n]);
   });
 });
 

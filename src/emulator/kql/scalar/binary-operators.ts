@@ -120,6 +120,11 @@ export function betweenExpr(node: Node, sc: ScalarScope, negated: boolean): SqlE
   return { sql: negated ? `(NOT ${test})` : test, type: 'bool' };
 }
 
+function subjectOf(value: SqlExpr, insensitive: boolean): string {
+  if (insensitive) return `lower(${text(value)})`;
+  return value.type === 'string' ? `COALESCE(${value.sql}, '')` : value.sql;
+}
+
 export function inExpr(node: Node, sc: ScalarScope): SqlExpr {
   const opToken = child(node, 'Operator');
   const leftNode = child(node, 'Left');
@@ -130,22 +135,30 @@ export function inExpr(node: Node, sc: ScalarScope): SqlExpr {
   const insensitive = op.endsWith('~');
   let value = scalar(leftNode, sc);
   const items = elements(child(listNode, 'Expressions'));
-  let candidates: string;
+  let membership: string;
   if (items.length === 1 && items[0] && isTabular(items[0])) {
     const sub = subquery(items[0], sc);
     const [v] = unify(value, sub.firstColumn);
     value = v;
     const col = insensitive ? `lower(${text(sub.firstColumn)})` : sub.firstColumn.sql;
-    candidates = `SELECT ${col} FROM (${sub.sql})`;
+    membership = `${subjectOf(value, insensitive)} IN (SELECT ${col} FROM (${sub.sql}))`;
   } else {
     const values = items.map((i) => scalar(i, sc));
     if (values.length === 0) return { sql: negated ? 'true' : 'false', type: 'bool' };
-    // Dynamic arrays in the list (`x in (dynamic([1,2]))`) are not expanded by this emulator.
-    if (values.some((v) => v.type === 'dynamic') && value.type !== 'dynamic') throw unsupported('Operator', op, 'dynamic arrays inside the in-list');
-    candidates = values.map((v) => (insensitive ? `lower(${text(v)})` : unify(value, v)[1].sql)).join(', ');
+    const subject = subjectOf(value, insensitive);
+    // Dynamic arrays in the list contribute their elements (`x in (dynamic([1, 2]))`).
+    const arrays = value.type === 'dynamic' ? [] : values.filter((v) => v.type === 'dynamic');
+    const scalars = values.filter((v) => !arrays.includes(v));
+    const tests: string[] = [];
+    if (scalars.length) tests.push(`${subject} IN (${scalars.map((v) => (insensitive ? `lower(${text(v)})` : unify(value, v)[1].sql)).join(', ')})`);
+    for (const arr of arrays) {
+      const element = convert({ sql: 'kq_e', type: 'dynamic' }, insensitive ? 'string' : value.type).sql;
+      const item = insensitive ? `lower(${element})` : element;
+      tests.push(`list_contains(list_transform(CAST(json_extract(${arr.sql}, '$[*]') AS JSON[]), lambda kq_e: ${item}), ${subject})`);
+    }
+    membership = tests.map((t) => `(${t})`).join(' OR ');
   }
-  const subject = insensitive ? `lower(${text(value)})` : value.type === 'string' ? `COALESCE(${value.sql}, '')` : value.sql;
   // A null value is never in the list (and so always `!in` it).
-  const sql = negated ? `COALESCE(${subject} NOT IN (${candidates}), true)` : `COALESCE(${subject} IN (${candidates}), false)`;
+  const sql = negated ? `COALESCE(NOT (${membership}), true)` : `COALESCE(${membership}, false)`;
   return { sql, type: 'bool' };
 }
