@@ -16,7 +16,7 @@
 import { Type, makeVector, type Data, type RecordBatch } from 'apache-arrow';
 import { ByteSink } from './byte-sink.js';
 import { base64At, boolAt, decimalUnscaled, dictionaryEntry, formatDateAt, formatDecimal, formatDurationAt, formatNumberAt, formatTimestampAt, isValid, rangeAt, timestampAt, type OffsetResolver } from './arrow-values.js';
-import { formatLocalDateTimeParts, zoneOffsetResolver } from './java-time-format.js';
+import { formatLocalDateTimeParts, javaFraction, zoneOffsetResolver } from './java-time-format.js';
 import { javaDoubleToString } from './java-number-format.js';
 import { writeJsonValue } from './nested-json.js';
 
@@ -113,7 +113,17 @@ export class ArrowCsvEncoder {
         return (i) => sink.ascii(boolAt(data, i) ? 'true' : 'false');
       case Type.Int: {
         const values = data.values as ArrayLike<number | bigint>;
-        if ((data.type as unknown as { bitWidth: number }).bitWidth === 64 && !(values instanceof BigInt64Array || values instanceof BigUint64Array)) return (i) => sink.ascii(formatNumberAt(data, i));
+        if (values instanceof BigInt64Array) {
+          // Reading a BigInt64Array allocates a BigInt per value; the two 32-bit halves give the
+          // same number without allocation whenever it is a safe integer (nearly always).
+          const halves = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+          return (i) => {
+            const hi = halves[2 * i + 1]!;
+            if (hi >= -2097152 && hi < 2097152) sink.ascii(String(hi * 4294967296 + (halves[2 * i]! >>> 0)));
+            else sink.ascii(String(values[i]));
+          };
+        }
+        if ((data.type as unknown as { bitWidth: number }).bitWidth === 64 && !(values instanceof BigUint64Array)) return (i) => sink.ascii(formatNumberAt(data, i));
         return (i) => sink.ascii(String(values[i]));
       }
       case Type.Float: {
@@ -131,18 +141,29 @@ export class ArrowCsvEncoder {
         return (i) => sink.ascii(`"${formatDateAt(data, i)}"`);
       case Type.Timestamp: {
         if (!this.#utc) return (i) => sink.ascii(`"${formatTimestampAt(data, i, offsetOf)}"`);
-        // UTC fast path: rows of a batch often share a day, so the date text is cached.
+        // UTC fast path: the date part is cached (rows of a batch often share a day) and the time of
+        // day is written digit by digit.
         let lastDay = NaN;
-        let lastDayText = '';
+        let dayPrefix = '';
         return (i) => {
           const { seconds, nanos } = timestampAt(data, i);
           const day = Math.floor(seconds / 86_400);
           if (day !== lastDay) {
             lastDay = day;
-            lastDayText = formatLocalDateTimeParts(day * 86_400, 0).slice(0, -6);
+            dayPrefix = `"${formatLocalDateTimeParts(day * 86_400, 0).slice(0, 11)}`;
           }
-          const text = formatLocalDateTimeParts(seconds - day * 86_400, nanos);
-          sink.ascii(`"${lastDayText}${text.slice(10)}"`);
+          const sec = seconds - day * 86_400;
+          sink.ascii(dayPrefix);
+          sink.twoDigits((sec / 3600) | 0);
+          sink.byte(0x3a);
+          sink.twoDigits(((sec % 3600) / 60) | 0);
+          const s = sec % 60;
+          if (s !== 0 || nanos !== 0) {
+            sink.byte(0x3a);
+            sink.twoDigits(s);
+            if (nanos !== 0) sink.ascii(javaFraction(nanos));
+          }
+          sink.byte(0x22);
         };
       }
       case Type.Duration:

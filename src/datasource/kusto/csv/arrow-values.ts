@@ -52,6 +52,14 @@ export function formatDecimal(unscaled: bigint, scale: number): string {
 const NANOS_PER_UNIT: Record<TimeUnit, number> = { [TimeUnit.SECOND]: 1e9, [TimeUnit.MILLISECOND]: 1e6, [TimeUnit.MICROSECOND]: 1e3, [TimeUnit.NANOSECOND]: 1 };
 const TICKS_PER_UNIT: Record<TimeUnit, bigint> = { [TimeUnit.SECOND]: 10_000_000n, [TimeUnit.MILLISECOND]: 10_000n, [TimeUnit.MICROSECOND]: 10n, [TimeUnit.NANOSECOND]: 0n };
 
+/** A 64-bit value as a JS number when it is a safe integer, else undefined (no BigInt allocated). */
+function int64AsSafeNumber(data: Data, i: number): number | undefined {
+  const v = data.values as BigInt64Array | Int32Array;
+  const halves = v instanceof BigInt64Array ? new Int32Array(v.buffer, v.byteOffset, v.length * 2) : v;
+  const hi = halves[2 * i + 1]!;
+  return hi >= -2097152 && hi < 2097152 ? hi * 4294967296 + (halves[2 * i]! >>> 0) : undefined;
+}
+
 function int64At(data: Data, i: number): bigint {
   const v = data.values as BigInt64Array | Int32Array;
   if (v instanceof BigInt64Array || v instanceof BigUint64Array) return BigInt(v[i]!);
@@ -62,8 +70,14 @@ function int64At(data: Data, i: number): bigint {
 /** Seconds and nanoseconds since the epoch of a timestamp value, exact for every unit. */
 export function timestampAt(data: Data, i: number): { seconds: number; nanos: number } {
   const unit = (data.type as unknown as { unit: TimeUnit }).unit;
-  const raw = int64At(data, i);
   const perUnit = NANOS_PER_UNIT[unit];
+  const safe = perUnit === 1 ? undefined : int64AsSafeNumber(data, i);
+  if (safe !== undefined) {
+    const unitsPerSecond = 1e9 / perUnit;
+    const seconds = Math.floor(safe / unitsPerSecond);
+    return { seconds, nanos: (safe - seconds * unitsPerSecond) * perUnit };
+  }
+  const raw = int64At(data, i);
   if (perUnit === 1) {
     let s = raw / 1_000_000_000n;
     let n = raw - s * 1_000_000_000n;
@@ -73,10 +87,15 @@ export function timestampAt(data: Data, i: number): { seconds: number; nanos: nu
     }
     return { seconds: Number(s), nanos: Number(n) };
   }
-  const unitsPerSecond = 1e9 / perUnit;
-  const v = Number(raw); // |v| < 2^53 for every representable Kusto datetime in s/ms/µs
-  const seconds = Math.floor(v / unitsPerSecond);
-  return { seconds, nanos: (v - seconds * unitsPerSecond) * perUnit };
+  // Beyond 2^53 units (only µs/ms values far outside Kusto's years 0001–9999): exact BigInt arithmetic.
+  const unitsPerSecond = BigInt(1e9 / perUnit);
+  let s = raw / unitsPerSecond;
+  let rest = raw - s * unitsPerSecond;
+  if (rest < 0n) {
+    rest += unitsPerSecond;
+    s -= 1n;
+  }
+  return { seconds: Number(s), nanos: Number(rest) * perUnit };
 }
 
 export function formatTimestampAt(data: Data, i: number, offsetOf: OffsetResolver): string {

@@ -37,6 +37,13 @@ export class ByteSink {
     this.#buf[this.#pos++] = b;
   }
 
+  /** Two decimal digits of 0..99. */
+  twoDigits(n: number): void {
+    if (this.#pos + 2 > this.#buf.length) this.#next();
+    this.#buf[this.#pos++] = 48 + ((n / 10) | 0);
+    this.#buf[this.#pos++] = 48 + (n % 10);
+  }
+
   /** Writes a string known to be ASCII (numbers, dates, base64). */
   ascii(s: string): void {
     const n = s.length;

@@ -39,6 +39,11 @@ export function formatEpochDay(days: number): string {
   return `${formatYear(year)}-${pad2(month)}-${pad2(day)}`;
 }
 
+/** `.SSS`, `.SSSSSS` or `.SSSSSSSSS`: the shortest of Java's three groupings that holds `nanos`. */
+export function javaFraction(nanos: number): string {
+  return fraction(nanos);
+}
+
 function fraction(nanos: number): string {
   if (nanos === 0) return '';
   if (nanos % 1_000_000 === 0) return `.${String(nanos / 1_000_000).padStart(3, '0')}`;
