@@ -24,3 +24,12 @@ export type { PartitionFunction, ForeachPartitionFunction } from './executor/par
 export { ExecutorImportAbort } from './executor/job-module.js';
 export { registerDataSource, knownFormats } from './datasource/registry.js';
 export { memoryTable, dropMemoryTable } from './datasource/memory/memory-source.js';
+export { resolveKustoSinkOptions, checkSaveMode } from './datasource/kusto/options/sink-options.js';
+export type { ResolvedKustoSinkOptions, WriteMode, TableCreateMode, AdjustSchemaMode } from './datasource/kusto/options/sink-options.js';
+export { resolveKustoSourceOptions } from './datasource/kusto/options/source-options.js';
+export type { ResolvedKustoSourceOptions, ReadMode } from './datasource/kusto/options/source-options.js';
+export { SparkIngestionProperties } from './datasource/kusto/options/spark-ingestion-properties.js';
+export { TransientStorageParameters } from './datasource/kusto/storage/transient-storage.js';
+export { InvalidParameterException, SchemaMatchException } from './datasource/kusto/errors/parameter-errors.js';
+export { FailedOperationException, TimeoutAwaitingPendingOperationException, RetriesExhaustedException } from './datasource/kusto/errors/operation-errors.js';
+export { IngestionServiceException, NoStorageContainersException, IngestionFailedException, IngestionPollingTimeoutException } from './datasource/kusto/errors/ingestion-errors.js';
