@@ -234,11 +234,13 @@ export class DmService {
             outcomes.set(g.q, { status: 'PartiallySucceeded', errorCode: 'General_PartialIngestion', details: 'Some records were dropped (emulator fault injection).', failureStatus: 'Permanent', extentId: result.extentId });
             return;
           }
+          // As the service does: a blob none of whose records could be ingested failed, it did not partially succeed.
+          const status = o.status === 'PartiallySucceeded' && o.rows === 0 ? 'Failed' : o.status;
           outcomes.set(g.q, {
-            status: o.status,
+            status,
             ...(o.errorCode ? { errorCode: o.errorCode } : {}),
             ...(o.details ? { details: o.details } : {}),
-            ...(o.status !== 'Succeeded' ? { failureStatus: 'Permanent' as const } : {}),
+            ...(status !== 'Succeeded' ? { failureStatus: 'Permanent' as const } : {}),
             extentId: result.extentId,
           });
         });
