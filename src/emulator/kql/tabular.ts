@@ -10,6 +10,7 @@ import { sort, take, top } from './operators/sort-take.js';
 import { datatable, print, range } from './operators/sources.js';
 import { summarize } from './operators/summarize.js';
 import { tableRel, union, unionSource } from './operators/union.js';
+import { functionArguments } from './functions/index.js';
 import { setTabularTranslator } from './scalar/expression.js';
 import { child, kindName, type Node, requireChild, simpleName, sourceText } from './syntax.js';
 
@@ -72,8 +73,14 @@ export function translateTabular(node: Node, ctx: Ctx): Rel {
       return unionSource(ctx, node);
     case 'FunctionCallExpression': {
       const name = child(node, 'Name');
-      throw unsupported('Function', name ? simpleName(name) : 'function', 'tabular functions');
+      const fn = name ? simpleName(name) : 'function';
+      const arg = functionArguments(node)[0];
+      // table('T') names a table of the current database.
+      if (fn === 'table' && arg && typeof arg.LiteralValue === 'string' && functionArguments(node).length === 1) return tableReference(ctx, arg.LiteralValue, node);
+      throw unsupported('Function', fn, 'tabular functions');
     }
+    case 'PathExpression':
+      throw unsupported('Syntax', sourceText(ctx.text, node).trim(), 'cross-database and cross-cluster references');
     default:
       throw unsupported(kind.endsWith('Operator') ? 'Operator' : 'Syntax', kind.endsWith('Operator') ? operatorWord(ctx, node) : kind);
   }

@@ -35,6 +35,7 @@ describe('source operators', () => {
     assert.equal(shape(r), 't:datetime');
     assert.deepEqual(r.rows.map((x) => x[0]), [JAN1, JAN1 + HOUR, JAN1 + 2n * HOUR]);
     assert.deepEqual(await db.column('range s from 0s to 2s step 1s | project tostring(s)'), ['00:00:00', '00:00:01', '00:00:02']);
+    assert.deepEqual(await db.column('range r from 0.5 to 2.0 step 0.5'), [0.5, 1, 1.5, 2]);
   });
 
   it('datatable with typed columns, quotes and bracketed names', async () => {
@@ -108,6 +109,11 @@ describe('aggregation', () => {
       [JAN1, 2n],
       [JAN1 + DAY, 1n],
     ]);
+  });
+
+  it('aggregates inside expressions', async () => {
+    const r = await db.query('Events | summarize x = count() * 2, y = sum(n) / count() by flag | where flag == true');
+    assert.deepEqual(r.rows, [[true, 6n, 36n]]);
   });
 
   it('summarize with no rows and no keys still yields one row', async () => {
@@ -185,6 +191,13 @@ describe('join', () => {
     assert.deepEqual(r.rows, [[7n, 'Nowhere', null, '', null]]);
   });
 
+  it('rightouter and fullouter', async () => {
+    assert.deepEqual(await db.column('People | join kind=rightouter (Events | project id) on id | count'), [7n]);
+    assert.deepEqual(await db.column('People | join kind=fullouter (Events | project id) on id | count'), [8n]);
+    const unmatched = await db.column('People | join kind=rightanti (Events | project id) on id | project id');
+    assert.deepEqual(sorted(unmatched.map(String)), ['3', '4', '6', '9007199254740993']);
+  });
+
   it('semi and anti joins', async () => {
     assert.deepEqual(sorted(await db.column('Events | join kind=leftsemi People on id | project id')), [1n, 2n]);
     assert.deepEqual(sorted(await db.column('People | join kind=leftanti Events on id | project city')), ['Nowhere']);
@@ -196,6 +209,14 @@ describe('union', () => {
     const r = await db.query('union (People | where id == 7), (Events | where id == 1 | project id, n)');
     assert.equal(shape(r), 'id:long, city:string, n:int');
     assert.deepEqual(sorted(r.rows.map((x) => JSON.stringify(x, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)))), ['[1,"",10]', '[7,"Nowhere",null]']);
+  });
+
+  it('wildcards, table(), and columns whose types disagree', async () => {
+    assert.deepEqual(await db.column('union Eve*, Peo* | count'), [10n]);
+    assert.deepEqual(await db.column("table('People') | count"), [4n]);
+    const r = await db.query('union (print a=1), (print a="x")');
+    assert.equal(shape(r), 'a_long:long, a_string:string');
+    assert.deepEqual(sorted(r.rows.map((x) => `${x[0]}|${x[1]}`)), ['1|', 'null|x']);
   });
 
   it('piped union and withsource', async () => {
