@@ -43,7 +43,12 @@ export function takeRows(data: Data, indices: Int32Array): Data {
       const bytes = new Uint8Array(total);
       for (let i = 0; i < n; i++) {
         const r = indices[i]!;
-        bytes.set(src.subarray(offs[r]!, offs[r + 1]!), outOffsets[i]!);
+        const start = offs[r]!;
+        const len = offs[r + 1]! - start;
+        const at = outOffsets[i]!;
+        // Short values by hand: subarray+set allocates a view per row.
+        if (len < 24) for (let k = 0; k < len; k++) bytes[at + k] = src[start + k]!;
+        else bytes.set(src.subarray(start, start + len), at);
       }
       return makeData({ type, length: n, nullCount, valueOffsets: outOffsets, data: bytes, nullBitmap: bitmap } as never) as Data;
     }
@@ -58,11 +63,28 @@ export function takeRows(data: Data, indices: Int32Array): Data {
     case Type.Interval:
     case Type.Dictionary: {
       const stride = (data as unknown as { stride: number }).stride || 1;
-      const src = data.values as unknown as { length: number; subarray(a: number, b: number): unknown; constructor: new (n: number) => Int32Array };
-      const out = new (src.constructor as new (n: number) => { [i: number]: unknown; set(a: unknown, o: number): void; length: number })(n * stride);
-      const s = src as unknown as { [i: number]: unknown };
-      if (stride === 1) for (let i = 0; i < n; i++) out[i] = s[indices[i]!];
-      else for (let i = 0; i < n; i++) out.set(src.subarray(indices[i]! * stride, indices[i]! * stride + stride), i * stride);
+      const src = data.values as unknown as ArrayBufferView & { length: number; BYTES_PER_ELEMENT: number; constructor: new (n: number) => ArrayBufferView };
+      const width = src.BYTES_PER_ELEMENT * stride;
+      const out = new src.constructor(n * stride) as ArrayBufferView & { length: number };
+      if (width % 4 === 0) {
+        // Gather 32-bit words: no BigInt objects for 64-bit values, no NaN canonicalisation.
+        const w = width / 4;
+        const s32 = new Int32Array(src.buffer, src.byteOffset, (src.length * src.BYTES_PER_ELEMENT) / 4);
+        const o32 = new Int32Array(out.buffer, out.byteOffset, (n * width) / 4);
+        if (w === 1) for (let i = 0; i < n; i++) o32[i] = s32[indices[i]!]!;
+        else if (w === 2)
+          for (let i = 0; i < n; i++) {
+            const r = indices[i]! * 2;
+            o32[i * 2] = s32[r]!;
+            o32[i * 2 + 1] = s32[r + 1]!;
+          }
+        else for (let i = 0; i < n; i++) for (let k = 0; k < w; k++) o32[i * w + k] = s32[indices[i]! * w + k]!;
+      } else {
+        const s = src as unknown as { [i: number]: number };
+        const o = out as unknown as { [i: number]: number };
+        if (stride === 1) for (let i = 0; i < n; i++) o[i] = s[indices[i]!]!;
+        else for (let i = 0; i < n; i++) for (let k = 0; k < stride; k++) o[i * stride + k] = s[indices[i]! * stride + k]!;
+      }
       return makeData({ type, length: n, nullCount, data: out, nullBitmap: bitmap, dictionary: data.dictionary } as never) as Data;
     }
     default: {

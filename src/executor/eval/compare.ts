@@ -29,6 +29,16 @@ export function compare(op: ComparisonOp | '<=>', l: Operand, r: Operand, common
     return { data: boolData(out, null), scalar: n === 1 && l.scalar };
   }
   const valid = combinedValidity([lc, rc], n);
+  const fam = familyOf(common);
+  if (fam === 'int' || fam === 'float' || fam === 'date' || fam === 'timestamp' || fam === 'duration') {
+    const x = (isBigIntData(common) ? bigintValues(lc.data) : numberValues(lc.data)) as ArrayLike<number>;
+    const y = (isBigIntData(common) ? bigintValues(rc.data) : numberValues(rc.data)) as ArrayLike<number>;
+    fastCompare(op, x, y, ls, rs, n, out);
+    // Plain JS comparisons are wrong only for NaN (Spark: NaN = NaN, NaN above everything): redo those rows.
+    if (fam === 'float') for (let i = 0; i < n; i++) if (Number.isNaN(x[i * ls]!) || Number.isNaN(y[i * rs]!)) out[i] = TESTS[op](cmp(i * ls, i * rs)) ? 1 : 0;
+    if (valid) for (let i = 0; i < n; i++) out[i]! &= valid[i]!;
+    return { data: boolData(out, valid), scalar: l.scalar && r.scalar };
+  }
   const test = TESTS[op];
   for (let i = 0; i < n; i++) if (!valid || valid[i]) out[i] = test(cmp(i * ls, i * rs)) ? 1 : 0;
   return { data: boolData(out, valid), scalar: l.scalar && r.scalar };
@@ -81,5 +91,17 @@ function comparator(a: Data, b: Data, t: DataType): (i: number, j: number) => nu
           return pn && qn ? 0 : pn ? 1 : -1;
         };
       }
+  }
+}
+
+/** Tight loops per operator over numbers or bigints (the hot path of filters). */
+function fastCompare(op: ComparisonOp, x: ArrayLike<number>, y: ArrayLike<number>, ls: number, rs: number, n: number, out: Uint8Array): void {
+  switch (op) {
+    case '==': for (let i = 0; i < n; i++) out[i] = x[i * ls] === y[i * rs] ? 1 : 0; break;
+    case '!=': for (let i = 0; i < n; i++) out[i] = x[i * ls] !== y[i * rs] ? 1 : 0; break;
+    case '<': for (let i = 0; i < n; i++) out[i] = x[i * ls]! < y[i * rs]! ? 1 : 0; break;
+    case '<=': for (let i = 0; i < n; i++) out[i] = x[i * ls]! <= y[i * rs]! ? 1 : 0; break;
+    case '>': for (let i = 0; i < n; i++) out[i] = x[i * ls]! > y[i * rs]! ? 1 : 0; break;
+    case '>=': for (let i = 0; i < n; i++) out[i] = x[i * ls]! >= y[i * rs]! ? 1 : 0; break;
   }
 }

@@ -1,4 +1,5 @@
-import { type DataType, Int32, Int64, Type } from 'apache-arrow';
+import { type DataType, Int32, Int64, Type, Utf8 } from 'apache-arrow';
+import { concatUtf8, utf8Source } from '../../arrow/utf8-gather.js';
 import { boolData, fixedData, stringData } from '../../arrow/build-data.js';
 import { defaultTimestampType, familyOf } from '../../arrow/data-types.js';
 import { bigintValues, binaryValues, isBigIntData, numberValues, validityBytes } from '../../arrow/read-data.js';
@@ -143,23 +144,8 @@ function roundHalfUp(x: number, scale: number): number {
 export const FUNCTION_KERNELS: { readonly [K in FunctionName]: Kernel } = {
   concat: (c) => {
     const n = outRows(c);
-    const texts = c.args.map((a) => toStrings(a.data));
-    const steps = c.args.map(step);
-    const out = new Array<string | null>(n);
-    for (let i = 0; i < n; i++) {
-      let s = '';
-      let isNull = false;
-      for (let k = 0; k < texts.length; k++) {
-        const t = texts[k]![i * steps[k]!];
-        if (t == null) {
-          isNull = true;
-          break;
-        }
-        s += t;
-      }
-      out[i] = isNull ? null : s;
-    }
-    return { data: stringData(out), scalar: n === 1 && allScalar(c.args) };
+    const sources = c.args.map((a) => utf8Source(castData(a.data, new Utf8()), a.scalar));
+    return { data: concatUtf8(n, sources), scalar: n === 1 && allScalar(c.args) };
   },
   lower: mapString((s) => s.toLowerCase()),
   upper: mapString((s) => s.toUpperCase()),

@@ -1,9 +1,10 @@
-import { type Data, type DataType, Type } from 'apache-arrow';
-import { boolData, fixedData, stringData } from '../../arrow/build-data.js';
+import { type DataType, Type } from 'apache-arrow';
+import { boolData, fixedData } from '../../arrow/build-data.js';
+import { gatherUtf8, utf8Source } from '../../arrow/utf8-gather.js';
 import { familyOf } from '../../arrow/data-types.js';
 import { boolBytes, validityBytes } from '../../arrow/read-data.js';
-import { castData, toStrings } from './cast.js';
-import { allNull, allocValues, materialize, step, type Operand } from './operand.js';
+import { castData } from './cast.js';
+import { allNull, allocValues, step, type Operand } from './operand.js';
 
 /**
  * SQL three-valued logic: `false AND null` is false, `true OR null` is true, every other combination
@@ -82,42 +83,42 @@ export function coalesce(args: Operand[], type: DataType, rows: number): Operand
 
 /**
  * Assembles a column from per-row choices (-1 = otherwise, else null): row i is row i of the chosen
- * candidate, every candidate being cast to the result type and expanded to `rows` rows first.
+ * candidate (row 0 of a scalar one), every candidate first cast to the result type. Nothing is
+ * broadcast and strings are gathered as UTF-8 bytes.
  */
 function pick(choice: Int32Array, candidates: Operand[], otherwise: Operand | undefined, type: DataType, rows: number): Operand {
-  const sources: Data[] = candidates.map((o) => materialize({ data: castData(o.data, type), scalar: o.scalar }, rows));
-  sources.push(otherwise ? materialize({ data: castData(otherwise.data, type), scalar: otherwise.scalar }, rows) : allNull(type, rows));
+  const sources: Operand[] = candidates.map((o) => ({ data: castData(o.data, type), scalar: o.scalar }));
+  sources.push(otherwise ? { data: castData(otherwise.data, type), scalar: otherwise.scalar } : { data: allNull(type, 1), scalar: true });
   const fallback = sources.length - 1;
   for (let i = 0; i < rows; i++) if (choice[i] === -1) choice[i] = fallback;
-  const validity = sources.map((d) => validityBytes(d));
-  const valid = new Uint8Array(rows);
-  for (let i = 0; i < rows; i++) {
-    const v = validity[choice[i]!];
-    valid[i] = v ? v[i]! : 1;
-  }
+  const steps = sources.map(step);
   switch (familyOf(type)) {
     case 'null':
       return { data: allNull(type, rows), scalar: false };
-    case 'string': {
-      const texts = sources.map((d) => toStrings(d));
-      const out = new Array<string | null>(rows);
-      for (let i = 0; i < rows; i++) out[i] = texts[choice[i]!]![i] ?? null;
-      return { data: stringData(out), scalar: false };
-    }
-    case 'boolean': {
-      const vals = sources.map((d) => boolBytes(d));
-      const out = new Uint8Array(rows);
-      for (let i = 0; i < rows; i++) out[i] = vals[choice[i]!]![i]!;
-      return { data: boolData(out, valid), scalar: false };
-    }
+    case 'string':
+      return { data: gatherUtf8(rows, (i) => choice[i]!, sources.map((o) => utf8Source(o.data, o.scalar))), scalar: false };
     default: {
+      const validity = sources.map((o) => validityBytes(o.data));
+      const valid = new Uint8Array(rows);
+      for (let i = 0; i < rows; i++) {
+        const s = choice[i]!;
+        const v = validity[s];
+        valid[i] = v ? v[i * steps[s]!]! : 1;
+      }
+      if (familyOf(type) === 'boolean') {
+        const vals = sources.map((o) => boolBytes(o.data));
+        const out = new Uint8Array(rows);
+        for (let i = 0; i < rows; i++) out[i] = vals[choice[i]!]![i * steps[choice[i]!]!]!;
+        return { data: boolData(out, valid), scalar: false };
+      }
       const stride = type.typeId === Type.Decimal ? 4 : 1;
       const out = allocValues(type, rows * stride) as unknown as { [i: number]: unknown; set(a: ArrayLike<unknown>, o: number): void } & ArrayBufferView & { length: number };
-      const vals = sources.map((d) => d.values as unknown as { [i: number]: unknown; subarray(a: number, b: number): ArrayLike<unknown> });
+      const vals = sources.map((o) => o.data.values as unknown as { [i: number]: unknown; subarray(a: number, b: number): ArrayLike<unknown> });
       for (let i = 0; i < rows; i++) {
-        const v = vals[choice[i]!]!;
-        if (stride === 1) out[i] = v[i];
-        else out.set(v.subarray(i * stride, i * stride + stride), i * stride);
+        const s = choice[i]!;
+        const j = i * steps[s]!;
+        if (stride === 1) out[i] = vals[s]![j];
+        else out.set(vals[s]!.subarray(j * stride, j * stride + stride), i * stride);
       }
       return { data: fixedData(type, out, valid), scalar: false };
     }
