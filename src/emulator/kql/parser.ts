@@ -101,7 +101,7 @@ export interface SchemaTable {
 
 const GLOBALS_CACHE_SIZE = 16;
 const globalsCache = new Map<string, unknown>();
-const CODE_CACHE_SIZE = 512;
+const CODE_CACHE_SIZE = 256;
 const codeCache = new Map<string, KustoCode>();
 
 function remember<V>(cache: Map<string, V>, key: string, value: V, limit: number): V {

@@ -73,6 +73,13 @@ describe('awkward values', () => {
     assert.deepEqual(bag.rows.map((x) => x[0]), ['k', 'arr', 'n']);
   });
 
+  it('property names with quotes, dots and spaces, literal or computed', async () => {
+    const r = await db.query('print d = dynamic({"a\\"b": 1, "c.d": 2, "e f": 3}) | extend k = "c.d" | project x = d["a\\"b"], y = d[k], z = d.["e f"]');
+    assert.deepEqual(r.rows, [['1', '2', '3']]);
+    const bag = await db.query('print d = dynamic({"a\\"b": 1, "c.d": 2}) | mv-expand d');
+    assert.deepEqual(bag.rows.map((x) => JSON.parse(String(x[0])) as unknown), [{ 'a"b': 1 }, { 'c.d': 2 }]);
+  });
+
   it('guid and decimal columns', async () => {
     assert.deepEqual(await db.column('Events | where isnotnull(g) | project tostring(g)'), ['8b2a6d2e-6a3a-4c43-9cb1-1234567890ab']);
     assert.deepEqual(await db.column('Events | where dec > decimal(1) | order by dec asc | project tostring(dec)'), ['1.25', '2', '100']);

@@ -78,7 +78,7 @@ export const join: OperatorImpl = ({ ctx, input, op, result }) => {
 
   let leftSql = input.sql;
   if (kind === 'innerunique') {
-    const keys = pairs.map((p) => p.left.sql.replace(`${la}.`, 'u.')).join(', ');
+    const keys = pairs.map((p) => p.left.sql.split(`${la}.`).join('u.')).join(', ');
     leftSql = `SELECT * FROM (${input.sql}) AS u QUALIFY row_number() OVER (PARTITION BY ${keys}) = 1`;
   }
   const from = (type: string): string => `(${leftSql}) AS ${la} ${type} (${right.sql}) AS ${ra} ON ${on}`;

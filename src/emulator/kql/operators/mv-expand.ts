@@ -16,11 +16,11 @@ import { namedExpression } from './project.js';
  */
 
 function elementsList(x: string, bagAsArray: boolean): string {
-  const key = `'$."' || replace(replace(k, '\\', '\\\\'), '"', '\\"') || '"'`;
-  const bagItem = bagAsArray ? `json_array(k, json_extract(${x}, ${key}))` : `json_object(k, json_extract(${x}, ${key}))`;
+  const key = `'$."' || replace(replace(kq_k, '\\', '\\\\'), '"', '\\"') || '"'`;
+  const bagItem = bagAsArray ? `json_array(kq_k, json_extract(${x}, ${key}))` : `json_object(kq_k, json_extract(${x}, ${key}))`;
   return (
     `CASE WHEN ${x} IS NULL THEN []::JSON[] WHEN json_type(${x}) = 'ARRAY' THEN CAST(json_extract(${x}, '$[*]') AS JSON[]) ` +
-    `WHEN json_type(${x}) = 'OBJECT' THEN CAST(list_transform(json_keys(${x}), lambda k: ${bagItem}) AS JSON[]) ` +
+    `WHEN json_type(${x}) = 'OBJECT' THEN CAST(list_transform(json_keys(${x}), lambda kq_k: ${bagItem}) AS JSON[]) ` +
     `WHEN json_type(${x}) = 'NULL' THEN []::JSON[] ELSE [${x}] END`
   );
 }
