@@ -34,3 +34,4 @@ export * from './polling/backoff.js';
 export * from './polling/move-extents-policy.js';
 export * from './polling/read-mode-decision.js';
 export * from './naming/staging-names.js';
+export * from './schema/adjust-schema.js';
