@@ -111,8 +111,11 @@ export class BullmqBackend implements SchedulerBackend {
     await this.#conn.multi().sadd(clusterKeys.apps(prefix), appId).publish(clusterKeys.appsChanged(prefix), appId).exec();
     this.#aliveTimer = setInterval(() => this.#markAlive().catch((err: Error) => this.#opts.log.warn({ err: err.message }, 'app heartbeat failed')), APP_ALIVE_TTL_MS / 3);
     this.#aliveTimer.unref();
-    await this.executors();
-    this.#opts.log.debug({ master: this.master, queue: queueName(appId), prefix, executors: this.#parallelism }, 'bullmq backend ready');
+    const live = await this.executors();
+    this.#opts.log.info(
+      { master: this.master, queue: queueName(appId), prefix, executors: live.map((e) => `${e.executorId}@${e.host}(${e.cores})`), cores: this.#parallelism },
+      `connected to the cluster: ${live.length} live executor${live.length === 1 ? '' : 's'}`,
+    );
   }
 
   #markAlive(): Promise<unknown> {

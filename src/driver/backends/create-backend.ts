@@ -24,7 +24,7 @@ export interface CreateBackendOptions {
 export async function createBackend(master: string, opts: CreateBackendOptions): Promise<SchedulerBackend> {
   const spec = parseMaster(master);
   const resolved = resolveBackendOptions(opts.conf);
-  const log = opts.log.child({ component: 'backend' });
+  const log = opts.log;
   const progress = resolveProgressMode(resolved.progress);
   switch (spec.kind) {
     case 'inline': {

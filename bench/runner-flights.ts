@@ -1,0 +1,47 @@
+// Throughput of the job runner on the README's main job (3M flights → filter/derive → Parquet).
+//   node --import tsx bench/runner-flights.ts [master ...]        default: local[*] local[2] local[1]
+// Prints one JSON line per master: rows in, rows out, elapsed, rows/s, peak RSS of the process (driver
+// plus its local worker threads).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { col, hour, when, Session } from '../src/index.js';
+import { FLIGHTS } from '../examples/main-job.js';
+
+process.env['KJOB_PROGRESS'] ??= 'off';
+const masters = process.argv.slice(2).length ? process.argv.slice(2) : ['local[*]', 'local[2]', 'local[1]'];
+const out = mkdtempSync(join(tmpdir(), 'kjob-bench-'));
+
+try {
+  for (const master of masters) {
+    const spark = await Session.builder().appName('bench-flights').master(master).getOrCreate();
+    try {
+      const started = performance.now();
+      const saved = await spark.read
+        .option('maxSplitBytes', 1 << 20)
+        .parquet(FLIGHTS)
+        .filter(col('delay').gt(15))
+        .withColumn('hour', hour(col('date')))
+        .withColumn('delay_bucket', when(col('delay').gt(120), 'severe').when(col('delay').gt(45), 'major').otherwise('minor'))
+        .write.mode('overwrite')
+        .parquet(join(out, 'flights-late'));
+      const seconds = (performance.now() - started) / 1000;
+      console.log(
+        JSON.stringify({
+          bench: 'runner-flights',
+          master,
+          threads: spark.defaultParallelism,
+          rowsIn: 3_000_000,
+          rowsOut: saved.rows,
+          seconds: Number(seconds.toFixed(2)),
+          rowsPerSecond: Math.round(3_000_000 / seconds),
+          processPeakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+        }),
+      );
+    } finally {
+      await spark.stop();
+    }
+  }
+} finally {
+  rmSync(out, { recursive: true, force: true });
+}
