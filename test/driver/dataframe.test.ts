@@ -11,7 +11,12 @@ let spark: Session;
 const stages: StageSpec[] = [];
 
 before(async () => {
-  spark = await Session.builder().appName('df-test').master('inline').stageListener((s) => (stages.push(s), undefined)).getOrCreate();
+  spark = await Session.builder()
+    .appName('df-test')
+    .master('inline')
+    .config('fs.azure.sas.container.account.blob.core.windows.net', 'sv=2020&sig=secret')
+    .config('kustoAadAppSecret', 'hidden')
+    .config('my.setting', 'visible').stageListener((s) => (stages.push(s), undefined)).getOrCreate();
 });
 after(async () => {
   await spark.stop();
@@ -177,6 +182,13 @@ describe('actions', () => {
     await spark.range(10, { partitions: 3 }).foreachPartition('sumIds');
     assert.deepEqual(seen, [3, 3, 4]);
     await assert.rejects(spark.range(1).foreachPartition('nope'), /foreachPartition\('nope'\)/);
+  });
+  it('tasks carry the plan and safe conf, never secrets', async () => {
+    await spark.range(3).count();
+    const task = stages.at(-1)!.tasks[0]!;
+    assert.deepEqual(task.conf, { 'my.setting': 'visible' });
+    assert.ok(!JSON.stringify(task).includes('secret'));
+    assert.equal(task.appName, 'df-test');
   });
   it('current_timestamp is one value for the whole action', async () => {
     const { current_timestamp } = await import('../../src/plan/functions.js');

@@ -48,6 +48,7 @@ describe('write to the memory sink', () => {
 describe('the batch-write protocol with a source that records its calls', () => {
   const calls: string[] = [];
   let failPartition = -1;
+  let failFirstAttemptOf = -1;
   const offers: PushdownOffer[] = [];
   const recording: DataSource = {
     name: 'recording',
@@ -63,6 +64,7 @@ describe('the batch-write protocol with a source that records its calls', () => 
       let rows = 0;
       for await (const b of batches) rows += b.numRows;
       if (ctx.partition === failPartition) throw new Error(`disk full on partition ${ctx.partition}`);
+      if (ctx.partition === failFirstAttemptOf && ctx.attempt === 0) throw new Error('transient failure');
       calls.push(`task:${ctx.partition}:${ctx.attempt}`);
       return { attemptId: ctx.attemptId, partition: ctx.partition, rows, bytes: rows * 8 };
     },
@@ -95,6 +97,13 @@ describe('the batch-write protocol with a source that records its calls', () => 
     await assert.rejects(spark.range(10, { partitions: 3 }).write.format('recording').mode('append').save('/out'), /disk full on partition 1/);
     failPartition = -1;
     assert.deepEqual(calls, ['validate', 'prepare:/out', 'task:0:0', 'abort:0']);
+  });
+  it('retries a failed task attempt (maxAttempts) and commits the accepted attempt', async () => {
+    calls.length = 0;
+    failFirstAttemptOf = 0;
+    await spark.range(4, { partitions: 2 }).write.format('recording').mode('append').save('/out');
+    failFirstAttemptOf = -1;
+    assert.deepEqual(calls, ['validate', 'prepare:/out', 'task:0:1', 'task:1:0', 'commit:0,1']);
   });
   it('stops at option validation before any side effect', async () => {
     calls.length = 0;
