@@ -22,6 +22,7 @@ import { mappingKindFor, parseMapping } from '../ingest/column-mapping.js';
 import type { Converted } from '../ingest/convert-value.js';
 import { parseDelimitedItem, parseJsonItem, parseParquetItem, type ParsedItem } from '../ingest/parse-item.js';
 import { startAutoDelete } from './auto-delete.js';
+import { ExtentMerger } from './extent-merger.js';
 import type { EngineFaults } from '../faults/engine-faults.js';
 import type { TableMeta } from './catalog-types.js';
 import { mappingKey } from './catalog-state.js';
@@ -41,6 +42,8 @@ export interface EngineOptions {
   readonly defaultBatchingPolicy?: IngestionBatchingPolicy;
   /** How often expired auto_delete policies are swept, in ms (default 5000; 0 disables). */
   readonly autoDeleteIntervalMs?: number;
+  /** Extents per table above which same-tag extents are merged in the background (default 32; 0 disables). */
+  readonly mergeThreshold?: number;
 }
 
 /** A query result in engine form with DuckDB-side values (dynamic as RawJson). */
@@ -67,8 +70,10 @@ export class KustoEngine implements EmulatorEngine {
     this.defaultBatching = options.defaultBatchingPolicy ?? { maximumBatchingTimeSpanMs: 10_000, maximumNumberOfItems: 500, maximumRawDataSizeMB: 1024 };
     const every = options.autoDeleteIntervalMs ?? 5_000;
     this.stopAutoDelete = every > 0 ? startAutoDelete(store, every) : () => {};
+    this.merger = new ExtentMerger(store, options.mergeThreshold ?? 32);
   }
   private readonly stopAutoDelete: () => void;
+  readonly merger: ExtentMerger;
 
   // ---- EmulatorEngine ----
 
@@ -185,6 +190,7 @@ export class KustoEngine implements EmulatorEngine {
       if (extra.length > 0) current = await tx.setColumns(current, mergeColumns(current.columns, extra));
       return (await this.appendRows(tx, current, columns, rows, size, extent)).id;
     });
+    this.merger.notify(t.id);
     return { extentId, outcomes };
   }
 
@@ -279,6 +285,7 @@ export class KustoEngine implements EmulatorEngine {
   async close(): Promise<void> {
     this.stopAutoDelete();
     await this.operations.drain();
+    await this.merger.stop();
     await this.store.close();
   }
 }

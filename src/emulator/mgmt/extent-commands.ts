@@ -105,6 +105,8 @@ async function moveExtents(engine: KustoEngine, database: string, ids: readonly 
     }
     return out;
   });
+  const dest = engine.store.table(database, toName);
+  if (dest) engine.merger.notify(dest.id);
   return resultTable([['OriginalExtentId', 'string'], ['ResultExtentId', 'string'], ['Details', 'string']], rows);
 }
 

@@ -76,6 +76,8 @@ async function queryIntoTable(call: MgmtCall, verb: string, tableName: string, p
     for (const o of old) await tx.dropExtent(o);
     return [e.id, size, size, size, 0, count];
   });
+  const merged = engine.store.table(database, tableName);
+  if (merged) engine.merger.notify(merged.id);
   return resultTable(SET_COLUMNS, row ? [row] : []);
 }
 
