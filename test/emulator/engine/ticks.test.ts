@@ -32,3 +32,17 @@ describe('datetime and timespan ticks', () => {
     assert.equal(parseTimespan('PT1H'), undefined);
   });
 });
+
+describe('canonical datetime fast path', () => {
+  it('agrees with the general parser across the range, leap days included', () => {
+    for (const s of ['0001-01-01T00:00:00Z', '1969-12-31T23:59:59.9999999Z', '2000-02-29T12:00:00.5Z', '2024-02-29 01:02:03.123Z', '9999-12-31T23:59:59.9999999Z', '1900-03-01T00:00:00Z']) {
+      const viaDate = BigInt(Date.parse(s.replace(' ', 'T').replace(/(\.\d{3})\d+Z$/, '$1Z'))) * 10_000n;
+      const ticks = parseDatetime(s)!;
+      assert.equal(ticks / 10_000n - (ticks % 10_000n < 0n ? 1n : 0n), viaDate / 10_000n, s);
+      assert.equal(formatDatetime(ticks).slice(0, 19), s.replace(' ', 'T').slice(0, 19), s);
+    }
+    assert.equal(parseDatetime('2023-02-29T00:00:00Z'), undefined);
+    assert.equal(parseDatetime('2023-04-31T00:00:00Z'), undefined);
+    assert.equal(parseDatetime('2024-01-01T00:00:00.Z'), undefined);
+  });
+});
