@@ -111,11 +111,19 @@ class IntBuilder extends FixedBuilder<Int8Array | Int16Array | Int32Array> {
 }
 
 class Int64Builder extends FixedBuilder<BigInt64Array> {
+  private words: Int32Array<ArrayBufferLike> = new Int32Array(0);
   append(buf: Uint8Array, s: number, e: number): boolean {
     const v = parseInteger(buf, s, e);
     if (v === undefined || !inInt64Range(v)) return false;
     const i = this.slot();
-    this.values[i] = typeof v === 'bigint' ? v : BigInt(v);
+    if (typeof v === 'bigint') this.values[i] = v;
+    else {
+      // Two 32-bit halves instead of a BigInt per value: exact for the <= 15-digit numbers parsed as doubles.
+      if (this.words.buffer !== this.values.buffer) this.words = new Int32Array(this.values.buffer, this.values.byteOffset, this.values.length * 2);
+      const hi = Math.floor(v / 4294967296);
+      this.words[i * 2] = (v - hi * 4294967296) | 0;
+      this.words[i * 2 + 1] = hi;
+    }
     return this.commit(i);
   }
 }
@@ -261,7 +269,12 @@ class StringBuilder implements ColumnBuilder {
   append(buf: Uint8Array, s: number, e: number): boolean {
     const n = e - s;
     const i = this.slot(n);
-    this.bytes.set(buf.subarray(s, e), this.used);
+    const bytes = this.bytes;
+    if (n < 48) {
+      // Short values dominate; a plain loop beats creating a subarray view per value.
+      let at = this.used;
+      for (let k = s; k < e; k++) bytes[at++] = buf[k]!;
+    } else bytes.set(buf.subarray(s, e), this.used);
     this.used += n;
     this.valid.bytes[i] = 1;
     this.offsets[i + 1] = this.used;

@@ -58,15 +58,15 @@ async function writeTask(job: WriteJob, schema: Schema, batches: AsyncIterable<R
       if (batch.numRows === 0) continue;
       if (!file) {
         file = await output.create('csv');
-        if (opts.header) await file.sink.write(Buffer.from(formatter.header(), 'utf8'));
+        if (opts.header) await file.sink.write(formatter.header());
       }
-      await file.sink.write(Buffer.from(formatter.format(batch), 'utf8'));
+      await file.sink.write(formatter.format(batch));
       rows += batch.numRows;
     }
     if (!file && ctx.partition === 0) {
       // An empty job still leaves one (header-only) file, as Spark does.
       file = await output.create('csv');
-      if (opts.header) await file.sink.write(Buffer.from(formatter.header(), 'utf8'));
+      if (opts.header) await file.sink.write(formatter.header());
     }
     if (file) await output.finish(file.name, file.sink, rows);
     return output.commitMessage();

@@ -34,19 +34,32 @@ const UNIT_PER_SECOND: Record<number, bigint> = {
   [TimeUnit.NANOSECOND]: 1_000_000_000n,
 };
 
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 export function formatTimestamp(value: bigint, unit: TimeUnit): string {
   const per = UNIT_PER_SECOND[unit]!;
-  let seconds = value / per;
-  let frac = value % per;
-  if (frac < 0n) {
-    frac += per;
-    seconds -= 1n;
+  let s: number;
+  let frac: number;
+  if (value <= SAFE && value >= -SAFE) {
+    // Double arithmetic is exact here and much cheaper than BigInt division per value.
+    const v = Number(value);
+    const p = Number(per);
+    s = Math.floor(v / p);
+    frac = v - s * p;
+  } else {
+    let seconds = value / per;
+    let f = value % per;
+    if (f < 0n) {
+      f += per;
+      seconds -= 1n;
+    }
+    s = Number(seconds);
+    frac = Number(f);
   }
-  const s = Number(seconds);
   const days = Math.floor(s / 86400);
   const rem = s - days * 86400;
   let text = `${formatDate(days)}T${pad(Math.floor(rem / 3600), 2)}:${pad(Math.floor((rem % 3600) / 60), 2)}:${pad(rem % 60, 2)}`;
-  if (frac !== 0n) {
+  if (frac !== 0) {
     const digits = String(frac).padStart(String(per).length - 1, '0');
     const trimmed = digits.replace(/0+$/, '');
     text += `.${digits.slice(0, Math.ceil(trimmed.length / 3) * 3)}`;
@@ -93,15 +106,15 @@ export function formatterFor(field: Field): ColumnFormatter {
       break;
     }
     case Type.Date:
-      return perData(t instanceof DateDay ? (d, i) => formatDate(d.values[d.offset + i] as number) : (d, i) => formatDate(Math.floor(Number(dateMillis(d, i)) / 86_400_000)));
+      return perData(t instanceof DateDay ? (d, i) => formatDate(d.values[i] as number) : (d, i) => formatDate(Math.floor(Number(dateMillis(d, i)) / 86_400_000)));
     case Type.Timestamp: {
       const unit = (t as Timestamp).unit;
-      return perData((d, i) => formatTimestamp((d.values as BigInt64Array)[d.offset + i]!, unit));
+      return perData((d, i) => formatTimestamp((d.values as BigInt64Array)[i]!, unit));
     }
     case Type.Decimal: {
       const dec = t as Decimal;
       if (dec.bitWidth !== 128) break;
-      return perData((d, i) => formatDecimal(d.values as Uint32Array, (d.offset + i) * 4, dec.scale));
+      return perData((d, i) => formatDecimal(d.values as Uint32Array, i * 4, dec.scale));
     }
   }
   throw new ConfigError(`CSV cannot hold column '${field.name}' of type ${String(t)}`, {
@@ -112,10 +125,10 @@ export function formatterFor(field: Field): ColumnFormatter {
 
 function dateMillis(d: Data, i: number): bigint {
   const v = d.values as unknown as BigInt64Array | Int32Array;
-  if (v instanceof BigInt64Array) return v[d.offset + i]!;
+  if (v instanceof BigInt64Array) return v[i]!;
   // DateMillisecond is stored as 64-bit values; older buffers expose them as Int32 pairs.
-  const lo = v[(d.offset + i) * 2]! >>> 0;
-  const hi = v[(d.offset + i) * 2 + 1]!;
+  const lo = v[i * 2]! >>> 0;
+  const hi = v[i * 2 + 1]!;
   return (BigInt(hi) << 32n) | BigInt(lo);
 }
 

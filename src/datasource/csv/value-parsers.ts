@@ -127,6 +127,8 @@ export function parseDate(buf: Uint8Array, s: number, e: number): number | undef
  * are truncated.
  */
 export function parseTimestamp(buf: Uint8Array, s: number, e: number): bigint | undefined {
+  const fast = fastTimestampMicros(buf, s, e);
+  if (fast !== undefined) return BigInt(fast);
   if (e - s > 48) return undefined;
   const m = TIMESTAMP.exec(text(buf, s, e));
   if (!m) return undefined;
@@ -164,4 +166,45 @@ export function parseDecimal(buf: Uint8Array, s: number, e: number, precision: n
   if (digits.replace(/^0+/, '').length > precision) return undefined;
   const v = BigInt(digits === '' ? '0' : digits);
   return m[1] === '-' ? -v : v;
+}
+
+const digit = (buf: Uint8Array, i: number): number => {
+  const d = buf[i]! - 48;
+  return d >= 0 && d <= 9 ? d : -1000;
+};
+
+/**
+ * The hot path of `parseTimestamp` for the canonical form `yyyy-MM-ddTHH:mm:ss[.f{1,9}][Z]` (or a
+ * space instead of T) within years whose microseconds fit a double exactly (about 1685–2255);
+ * undefined sends everything else to the general parser.
+ */
+function fastTimestampMicros(buf: Uint8Array, s: number, e: number): number | undefined {
+  const len = e - s;
+  if (len < 19 || buf[s + 4] !== 45 || buf[s + 7] !== 45 || buf[s + 13] !== 58 || buf[s + 16] !== 58) return undefined;
+  const sepT = buf[s + 10];
+  if (sepT !== 84 && sepT !== 32) return undefined;
+  const y = digit(buf, s) * 1000 + digit(buf, s + 1) * 100 + digit(buf, s + 2) * 10 + digit(buf, s + 3);
+  const mo = digit(buf, s + 5) * 10 + digit(buf, s + 6);
+  const d = digit(buf, s + 8) * 10 + digit(buf, s + 9);
+  const h = digit(buf, s + 11) * 10 + digit(buf, s + 12);
+  const mi = digit(buf, s + 14) * 10 + digit(buf, s + 15);
+  const sec = digit(buf, s + 17) * 10 + digit(buf, s + 18);
+  if (y < 1700 || y > 2250 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return undefined;
+  let i = s + 19;
+  let micros = 0;
+  if (i < e && buf[i] === 46) {
+    i++;
+    let scale = 100000;
+    const fracStart = i;
+    while (i < e && buf[i]! >= 48 && buf[i]! <= 57) {
+      if (scale >= 1) micros += (buf[i]! - 48) * scale;
+      scale /= 10;
+      i++;
+    }
+    if (i === fracStart || i - fracStart > 9) return undefined;
+    micros = Math.floor(micros);
+  }
+  if (i < e && buf[i] === 90) i++;
+  if (i !== e) return undefined;
+  return (daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) * 1_000_000 + micros;
 }

@@ -24,11 +24,13 @@ export function needsNormalizing(schema: Schema): boolean {
 }
 
 function narrowOffsets(data: Data): Data {
+  // Arrow JS slices offset buffers eagerly: `valueOffsets` starts at this slice's first row, and only
+  // the validity bitmap is still addressed through `data.offset`.
   const wide = data.valueOffsets as unknown as BigInt64Array;
-  const base = wide[data.offset] ?? 0n;
+  const base = wide[0] ?? 0n;
   const offsets = new Int32Array(data.length + 1);
-  for (let i = 0; i <= data.length; i++) offsets[i] = Number(wide[data.offset + i]! - base);
-  const end = Number(wide[data.offset + data.length] ?? 0n);
+  for (let i = 0; i <= data.length; i++) offsets[i] = Number(wide[i]! - base);
+  const end = Number(wide[data.length] ?? 0n);
   const values = data.values.subarray(Number(base), end);
   const nullBitmap = data.nullCount > 0 && data.offset === 0 ? data.nullBitmap : data.nullCount > 0 ? sliceBitmap(data) : undefined;
   const type = normalizeType(data.type);

@@ -78,6 +78,17 @@ describe('csv source: writing', () => {
     assert.deepEqual(rows.map((r) => r.map((v) => (v instanceof Uint32Array ? [...v] : v))), expected.map((r) => r.map((v) => (v instanceof Uint32Array ? [...v] : v))));
   });
 
+  it('writes sliced batches (non-zero Arrow offsets) correctly', async () => {
+    const target = path.join(dir, 'sliced');
+    const full = batchOf(schema, columns);
+    await writeCsv(target, 'errorifexists', schema, [[full.slice(2, 6), full.slice(6)]], { header: 'true' });
+    const ddl = 's STRING, i INT, l BIGINT, f DOUBLE, b BOOLEAN, d DATE, ts TIMESTAMP, dec DECIMAL(12,2)';
+    const rows = await readCsv(target, { header: 'true', multiLine: 'true', schema: ddl });
+    const expected = Array.from({ length: n - 2 }, (_, r) => columns.map((c) => c.get(r + 2)));
+    const plain = (rs: unknown[][]) => rs.map((r) => r.map((v) => (v instanceof Uint32Array ? [...v] : v)));
+    assert.deepEqual(plain(rows), plain(expected));
+  });
+
   it('honours sep, quoteAll and a backslash escape', async () => {
     const small = new Schema([new Field('s', new Utf8(), true)]);
     const target = path.join(dir, 'opts');
