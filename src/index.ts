@@ -33,3 +33,10 @@ export { TransientStorageParameters } from './datasource/kusto/storage/transient
 export { InvalidParameterException, SchemaMatchException } from './datasource/kusto/errors/parameter-errors.js';
 export { FailedOperationException, TimeoutAwaitingPendingOperationException, RetriesExhaustedException } from './datasource/kusto/errors/operation-errors.js';
 export { IngestionServiceException, NoStorageContainersException, IngestionFailedException, IngestionPollingTimeoutException } from './datasource/kusto/errors/ingestion-errors.js';
+export { TaskFailedError } from './errors/task-failed-error.js';
+export type { TaskFailureReport } from './errors/task-failed-error.js';
+export { NoLiveExecutorsError } from './errors/no-live-executors-error.js';
+export { createBackend } from './driver/backends/create-backend.js';
+export type { CreateBackendOptions } from './driver/backends/create-backend.js';
+export { Executor } from './executor/executor.js';
+export type { ExecutorOptions } from './executor/executor.js';
