@@ -38,5 +38,3 @@ export type { TaskFailureReport } from './errors/task-failed-error.js';
 export { NoLiveExecutorsError } from './errors/no-live-executors-error.js';
 export { createBackend } from './driver/backends/create-backend.js';
 export type { CreateBackendOptions } from './driver/backends/create-backend.js';
-export { Executor } from './executor/executor.js';
-export type { ExecutorOptions } from './executor/executor.js';
