@@ -155,6 +155,29 @@ describe('ArrowCsvEncoder streaming', () => {
     assert.ok(calls > 5);
     assert.deepEqual(Buffer.concat(parts), whole);
   });
+  it('exclude mode never passes the budget except for a lone oversized row', () => {
+    for (const chunkBytes of [16, 64, 1 << 20]) {
+      const enc = new ArrowCsvEncoder({ chunkBytes });
+      const parts: Buffer[] = [];
+      let next = 0;
+      while (next < rows) {
+        const r = enc.encode(batch, next, 500, 'exclude');
+        assert.ok(r.bytes <= 500, `chunk of ${r.bytes} bytes`);
+        assert.equal(Buffer.concat(r.chunks).length, r.bytes);
+        parts.push(...r.chunks);
+        next = r.nextRow;
+      }
+      assert.deepEqual(Buffer.concat(parts), whole);
+      assert.equal(enc.bytesWritten, whole.length);
+    }
+    const big = new A.Table({ s: A.vectorFromArray(['x'.repeat(100), 'y', 'z']) }).batches[0]!;
+    const enc = new ArrowCsvEncoder({ chunkBytes: 16 });
+    const first = enc.encode(big, 0, 10, 'exclude');
+    assert.equal(first.nextRow, 1);
+    assert.equal(Buffer.concat(first.chunks).toString(), `"${'x'.repeat(100)}"\n`);
+    const rest = enc.encode(big, 1, 10, 'exclude');
+    assert.equal(Buffer.concat(rest.chunks).toString(), '"y"\n"z"\n');
+  });
   it('encodes sliced batches from their window', () => {
     const sliced = batch.slice(10, 12);
     assert.equal(Buffer.concat(encodeBatch(sliced)).toString(), '"row 10 ééé",10\n"row 11 éééé",11\n');

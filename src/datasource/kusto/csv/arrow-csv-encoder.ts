@@ -64,10 +64,12 @@ export class ArrowCsvEncoder {
   }
 
   /**
-   * Encodes rows `startRow…` of `batch`, stopping after the row that brings this call's output to
-   * `byteBudget` bytes or more (at least one row is always written).
+   * Encodes rows `startRow…` of `batch`, stopping at `byteBudget` bytes of output for this call:
+   * - `'include'` (blob roll-over, as the connector): stop after the row that reaches the budget;
+   * - `'exclude'` (KustoStreaming chunks, a hard request limit): stop before the row that would pass
+   *   the budget, unless it is the call's first row, which is then sent alone.
    */
-  encode(batch: RecordBatch, startRow = 0, byteBudget = Infinity): EncodeResult {
+  encode(batch: RecordBatch, startRow = 0, byteBudget = Infinity, budgetMode: 'include' | 'exclude' = 'include'): EncodeResult {
     const sink = this.#sink;
     const before = sink.totalBytes;
     const writers = batch.schema.fields.map((_, c) => this.#writerFor(columnData(batch, c)));
@@ -75,13 +77,19 @@ export class ArrowCsvEncoder {
     const cols = writers.length;
     let row = startRow;
     while (row < n) {
+      const rowStart = sink.totalBytes;
       for (let c = 0; c < cols; c++) {
         if (c > 0) sink.byte(COMMA);
         writers[c]!(row);
       }
       sink.byte(NEWLINE);
+      const written = sink.totalBytes - before;
+      if (budgetMode === 'exclude' && written > byteBudget && row > startRow) {
+        sink.rewind(rowStart);
+        break;
+      }
       row++;
-      if (sink.totalBytes - before >= byteBudget) break;
+      if (written >= byteBudget) break;
     }
     this.#rows += row - startRow;
     const chunks = sink.drain();

@@ -110,6 +110,22 @@ export class ByteSink {
     this.byte(QUOTE);
   }
 
+  /**
+   * Drops everything written after `mark` (a `totalBytes` value taken earlier and not yet drained):
+   * used to take back the row that crossed a hard size limit.
+   */
+  rewind(mark: number): void {
+    if (mark < this.#total - this.#chunks.reduce((n, c) => n + c.length, 0) || mark > this.totalBytes) throw new RangeError(`cannot rewind to ${mark}`);
+    while (this.#total > mark) {
+      const last = this.#chunks.pop()!;
+      this.#total -= last.length;
+      this.#buf = Buffer.allocUnsafe(Math.max(this.chunkBytes, last.length));
+      last.copy(this.#buf);
+      this.#pos = last.length;
+    }
+    this.#pos = mark - this.#total;
+  }
+
   /** Hands out every byte written so far (the last chunk may be short) and starts empty. */
   drain(): Buffer[] {
     this.#next();
