@@ -4,8 +4,10 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createStageProgress, resolveProgressMode } from '../../../src/driver/progress/stage-progress.js';
 import { formatBytes, formatCount, formatDuration, StageCounters } from '../../../src/driver/progress/stage-counters.js';
-import { combineListeners, withProgress } from '../../../src/driver/progress/with-progress.js';
-import type { SchedulerBackend, StageSpec, TaskResult } from '../../../src/protocol/task.js';
+import { combineListeners } from '../../../src/driver/progress/with-progress.js';
+import { createBackend } from '../../../src/driver/backends/create-backend.js';
+import type { StageSpec, TaskResult } from '../../../src/protocol/task.js';
+import { rangeCountStage } from '../backends/fixtures/range-stage.js';
 
 function capture(level = 'info') {
   const lines: Array<Record<string, unknown>> = [];
@@ -65,24 +67,25 @@ describe('stage progress', () => {
     assert.equal(formatDuration(1500), '1.5s');
   });
 
-  it('decorates a backend without hiding the caller listener or the failure', async () => {
+  it('reports the stages of a real backend without hiding the caller listener or the failure', async () => {
     const { log, lines } = capture();
-    const seen: number[] = [];
-    const inner: SchedulerBackend = {
-      master: 'fake',
-      defaultParallelism: 3,
-      async runStage(_s, l) {
-        l?.onTaskSucceeded?.(result(0));
-        throw new Error('stage broke');
-      },
-      executors: async () => [],
-      close: async () => undefined,
-    };
-    const b = withProgress(inner, 'log', log);
-    assert.equal(b.defaultParallelism, 3);
-    await assert.rejects(b.runStage(stage, { onTaskSucceeded: (r) => seen.push(r.partition) }), /stage broke/);
-    assert.deepEqual(seen, [0]);
-    assert.equal(lines.at(-1)!['msg'], 'stage failed');
+    const backend = await createBackend('local[1]', { appId: 'p', appName: 'p', log, conf: new Map([['kjob.progress', 'log'], ['kjob.task.retryBackoffMs', '10']]) });
+    try {
+      assert.equal(backend.defaultParallelism, 1);
+      const seen: number[] = [];
+      await backend.runStage(rangeCountStage({ appId: 'p', n: 2, rowsPerTask: 300 }), { onTaskSucceeded: (r) => seen.push(r.partition) });
+      assert.deepEqual(seen.sort(), [0, 1]);
+      const tasks = lines.filter((l) => l['msg'] === 'task finished');
+      assert.deepEqual(tasks.map((l) => l['rows']), [300, 300]);
+      assert.equal(lines.find((l) => l['msg'] === 'stage finished')?.['rows'], 600);
+      await assert.rejects(backend.runStage(rangeCountStage({ appId: 'p', jobId: 'j2', n: 1, fn: 'always-throws', maxAttempts: 2 })), /always-throws/);
+      assert.deepEqual(
+        lines.filter((l) => l['jobId'] === 'j2').map((l) => l['msg']),
+        ['task attempt failed; retrying', 'task failed', 'stage failed'],
+      );
+    } finally {
+      await backend.close();
+    }
     const calls: string[] = [];
     combineListeners({ onTaskStarted: () => calls.push('a') }, { onTaskStarted: () => calls.push('b') }).onTaskStarted?.(0, 0, 'e');
     assert.deepEqual(calls, ['a', 'b']);
