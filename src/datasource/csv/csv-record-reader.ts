@@ -23,8 +23,15 @@ export class RecordAssembler {
   /** The problem that stopped a FAILFAST read. */
   failure: RecordProblem | undefined;
 
+  /**
+   * @param schema the output columns
+   * @param sourceIndex for each output column, its field position in a record
+   * @param fieldCount how many fields a well-formed record has
+   */
   constructor(
     private readonly schema: Schema,
+    private readonly sourceIndex: readonly number[],
+    private readonly fieldCount: number,
     private readonly dialect: CsvDialect,
     private readonly mode: CsvParseMode,
     nullValue: string,
@@ -37,13 +44,17 @@ export class RecordAssembler {
 
   /** Adds one record; returns false when FAILFAST hit a problem (see `failure`). */
   add(buf: Uint8Array, fields: RecordFields): boolean {
-    const n = this.builders.length;
     let problem: RecordProblem | undefined;
     if (fields.malformed) problem = { column: undefined, reason: fields.malformed };
-    else if (fields.count !== n) problem = { column: undefined, reason: `expected ${n} fields but found ${fields.count}` };
+    else if (fields.count !== this.fieldCount) problem = { column: undefined, reason: `expected ${this.fieldCount} fields but found ${fields.count}` };
     if (problem && this.mode !== 'PERMISSIVE') return this.reject(problem);
-    const present = Math.min(fields.count, n);
-    for (let c = 0; c < present; c++) {
+    for (let o = 0; o < this.builders.length; o++) {
+      const builder = this.builders[o]!;
+      const c = this.sourceIndex[o]!;
+      if (c >= fields.count) {
+        builder.appendNull(); // PERMISSIVE: a short record's missing columns are null
+        continue;
+      }
       let s = fields.starts[c]!;
       let e = fields.ends[c]!;
       const flags = fields.flags[c]!;
@@ -55,18 +66,17 @@ export class RecordAssembler {
         s = 0;
         e = len;
       }
-      const builder = this.builders[c]!;
-      if (this.isNull(src, s, e, flags, c)) builder.appendNull();
+      if (this.isNull(src, s, e, flags, o)) builder.appendNull();
       else if (!builder.append(src, s, e)) {
-        const bad: RecordProblem = { column: this.schema.fields[c]!.name, reason: `'${snippet(src, s, e)}' is not a valid ${String(this.schema.fields[c]!.type)}` };
+        const field = this.schema.fields[o]!;
+        const bad: RecordProblem = { column: field.name, reason: `'${snippet(src, s, e)}' is not a valid ${String(field.type)}` };
         if (this.mode !== 'PERMISSIVE') {
-          for (let k = 0; k < c; k++) this.builders[k]!.truncate(this.rows);
+          for (let k = 0; k < o; k++) this.builders[k]!.truncate(this.rows);
           return this.reject(bad);
         }
         builder.appendNull();
       }
     }
-    for (let c = present; c < n; c++) this.builders[c]!.appendNull();
     this.rows++;
     return true;
   }

@@ -15,7 +15,7 @@ async function planRead(
   options: Readonly<Record<string, string>>,
   paths: readonly string[],
   userSchema: Schema | undefined,
-  _pushdown: PushdownOffer,
+  pushdown: PushdownOffer,
   ctx: DriverContext,
 ): Promise<ReadPlan> {
   const opts = parseCsvReadOptions(options);
@@ -23,7 +23,9 @@ async function planRead(
   const files = await listDataFiles(all, ctx.conf, { accept: () => true, what: 'CSV files' });
   const schema = userSchema ?? (opts.schema !== undefined ? parseDdlSchema(opts.schema) : await inferCsvSchema(files[0]!, opts, dialectOf(opts), ctx.conf));
   for (const field of schema.fields) builderFor(field, 1); // rejects column types CSV cannot hold, before any task runs
-  const splits = planCsvSplits(files, opts.maxSplitBytes, opts.multiLine);
+  const names = schema.fields.map((f) => f.name);
+  const required = pushdown.requiredColumns?.filter((c) => names.includes(c));
+  const splits = planCsvSplits(files, opts.maxSplitBytes, opts.multiLine, names, required);
   ctx.log.debug({ files: files.length, splits: splits.length }, 'csv read planned');
   return { schema, splits };
 }

@@ -6,6 +6,7 @@ import { RecordAssembler } from './csv-record-reader.js';
 import type { CsvReadOptions } from './csv-options.js';
 import type { CsvDialect } from './csv-tokenizer.js';
 import { CsvParseError } from './csv-errors.js';
+import { KjobError } from '../../errors/kjob-error.js';
 
 /** One task's share of a CSV file: a byte range (the whole file with multiLine). */
 export interface CsvSplit extends Split {
@@ -15,6 +16,10 @@ export interface CsvSplit extends Split {
   readonly end: number;
   readonly estimatedBytes: number;
   readonly description: string;
+  /** Every column of the file, in record order (records are positional). */
+  readonly fileColumns: readonly string[];
+  /** The columns the plan needs; absent = the columns of the schema given to readSplit. */
+  readonly columns?: readonly string[];
 }
 
 export function dialectOf(opts: CsvReadOptions): CsvDialect {
@@ -22,14 +27,29 @@ export function dialectOf(opts: CsvReadOptions): CsvDialect {
 }
 
 /** Cuts files into byte ranges of `maxSplitBytes`; multiLine files stay whole (a quoted line feed is no boundary). */
-export function planCsvSplits(files: readonly { location: string; size: number }[], maxSplitBytes: number, multiLine: boolean): CsvSplit[] {
+export function planCsvSplits(
+  files: readonly { location: string; size: number }[],
+  maxSplitBytes: number,
+  multiLine: boolean,
+  fileColumns: readonly string[],
+  columns?: readonly string[],
+): CsvSplit[] {
   const splits: CsvSplit[] = [];
   for (const f of files) {
     if (f.size === 0) continue;
     const step = multiLine ? f.size : maxSplitBytes;
     for (let start = 0; start < f.size; start += step) {
       const end = Math.min(f.size, start + step);
-      splits.push({ file: f.location, fileSize: f.size, start, end, estimatedBytes: end - start, description: `${displayLocation(f.location)} bytes ${start}-${end}` });
+      splits.push({
+        file: f.location,
+        fileSize: f.size,
+        start,
+        end,
+        estimatedBytes: end - start,
+        description: `${displayLocation(f.location)} bytes ${start}-${end}`,
+        fileColumns: [...fileColumns],
+        ...(columns ? { columns: [...columns] } : {}),
+      });
     }
   }
   return splits;
@@ -38,7 +58,14 @@ export function planCsvSplits(files: readonly { location: string; size: number }
 /** Streams the records of one split as batches of up to `batchSize` rows. */
 export async function* readCsvSplit(split: CsvSplit, opts: CsvReadOptions, schema: Schema, ctx: TaskContext): AsyncGenerator<RecordBatch> {
   const dialect = dialectOf(opts);
-  const assembler = new RecordAssembler(schema, dialect, opts.mode, opts.nullValue, Math.min(opts.batchSize, 1 << 16));
+  const wanted = split.columns ? schema.fields.filter((f) => split.columns!.includes(f.name)) : schema.fields;
+  const outSchema = wanted.length === schema.fields.length ? schema : schema.select(wanted.map((f) => f.name));
+  const sourceIndex = outSchema.fields.map((f) => {
+    const i = split.fileColumns.indexOf(f.name);
+    if (i < 0) throw new KjobError('PLAN_INVALID', `Column '${f.name}' is not a column of the CSV input (${split.fileColumns.join(', ')})`, { context: { column: f.name } });
+    return i;
+  });
+  const assembler = new RecordAssembler(outSchema, sourceIndex, split.fileColumns.length, dialect, opts.mode, opts.nullValue, Math.min(opts.batchSize, 1 << 16));
   let skipHeader = opts.header && split.start === 0;
   let failedAt = -1;
   const range = { location: split.file, fileSize: split.fileSize, start: split.start, end: split.end };

@@ -56,6 +56,19 @@ describe('csv source: reading', () => {
     assert.deepEqual(arrow.rows, ddl.rows);
   });
 
+  it('reads only the required columns, mapped by name (pushdown, or a pruned schema at readSplit)', async () => {
+    const p = file('wide.csv', 'a,b,c\n1,x,true\n2,"y,z",false\n');
+    const options = { header: 'true', inferSchema: 'true' };
+    const plan = await csvSource.planRead!(options, [p], undefined, { filters: [], requiredColumns: ['c', 'a'] }, driverContext());
+    assert.equal(plan.schema.fields.length, 3);
+    const [batch] = await collect(csvSource.readSplit!(plan.splits[0]!, options, plan.schema, taskContext(0)));
+    assert.deepEqual(batch!.schema.fields.map((f) => f.name), ['a', 'c']);
+    assert.deepEqual([...batch!.getChild('c')!], [true, false]);
+    const unpruned = await csvSource.planRead!(options, [p], undefined, { filters: [] }, driverContext());
+    const [only] = await collect(csvSource.readSplit!(unpruned.splits[0]!, options, unpruned.schema.select(['b']), taskContext(0)));
+    assert.deepEqual([...only!.getChild('b')!], ['x', 'y,z']);
+  });
+
   it('multiLine keeps quoted line feeds in one value and plans the file as one split', async () => {
     const p = file('multi.csv', 'id,text\n1,"line one\nline two"\n2,"a ""quoted""\r\nvalue"\n');
     const { plan, rows } = await readCsv([p], { header: 'true', multiLine: 'true', maxSplitBytes: '5' });
