@@ -24,6 +24,24 @@ describe('Session', () => {
       else process.env['KJOB_MASTER'] = saved;
     }
   });
+  it('reads the app name and configuration kjob submit puts in the environment', async () => {
+    const saved = { name: process.env['KJOB_APP_NAME'], conf: process.env['KJOB_CONF'] };
+    process.env['KJOB_APP_NAME'] = 'from-env';
+    process.env['KJOB_CONF'] = JSON.stringify({ 'a.b': 'env', 'c.d': 1 });
+    try {
+      const s = await Session.builder().master('inline').config('a.b', 'builder').getOrCreate();
+      assert.equal(s.appName, 'from-env');
+      assert.deepEqual(Object.fromEntries(s.conf), { 'a.b': 'builder', 'c.d': '1' });
+      await s.stop();
+      process.env['KJOB_CONF'] = '[1]';
+      await assert.rejects(Session.builder().master('inline').getOrCreate(), /KJOB_CONF must be a JSON object/);
+    } finally {
+      for (const [k, v] of [['KJOB_APP_NAME', saved.name], ['KJOB_CONF', saved.conf]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
   it('refuses actions after stop', async () => {
     const s = await Session.builder().master('inline').getOrCreate();
     const df = s.range(3);
