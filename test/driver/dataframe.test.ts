@@ -136,6 +136,7 @@ describe('actions', () => {
         '',
       ].join('\n'),
     );
+    assert.equal(await spark.range(1).select(lit(null), lit('')).showString(), ['+----+---+', '|NULL|   |', '+----+---+', '|null|   |', '+----+---+', ''].join('\n'));
     assert.equal(
       await df.showString(20, false),
       [

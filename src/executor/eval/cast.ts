@@ -58,6 +58,8 @@ export function toStrings(data: Data): (string | null)[] {
     return out;
   };
   switch (familyOf(from)) {
+    case 'null':
+      return out.fill(null);
     case 'string':
       return stringValues(data);
     case 'boolean': {
