@@ -15,7 +15,6 @@
  * `\r\n`), never with `has`, whose term matching would treat `ingest-by:a-1` and `a` as related.
  */
 import { ConfigError } from '../../../errors/kjob-error.js';
-import { dynamicLiteral } from './literals.js';
 import { quoteIdentifier, quoteString } from './quote.js';
 
 export function countExtentsCommand(table: string): string {
@@ -58,9 +57,14 @@ export function moveExtentsCommand(o: MoveExtentsOptions): string {
   return `.move async extents to table ${quoteIdentifier(o.table)} ${withClause(o)} <|\n       .show table ${quoteIdentifier(o.stagingTable)} extents${limit};\n`;
 }
 
-/** The exact-match predicate "this extent carries one of these tags" over the `Tags` column. */
+/**
+ * The exact-match predicate "this extent carries one of these tags" over the `Tags` column: the
+ * line-delimited list is framed with line breaks and searched for `\r\n<tag>\r\n` (a tag cannot hold a
+ * line break). Plain string functions, so the local emulator runs it as well as Kusto does.
+ */
 function taggedWithAny(tags: readonly string[]): string {
-  return `array_length(set_intersect(split(Tags, '\\r\\n'), ${dynamicLiteral(tags)})) > 0`;
+  const terms = tags.map((t) => `strcat('\\r\\n', Tags, '\\r\\n') contains_cs ${quoteString(`\r\n${t}\r\n`)}`);
+  return terms.length === 1 ? terms[0]! : `(${terms.join(' or ')})`;
 }
 
 function checkTags(tags: readonly string[]): void {
