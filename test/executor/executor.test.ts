@@ -105,6 +105,14 @@ describe('BullMQ backend with in-process executors (real Redis, real runTask)', 
     assert.deepEqual(ex1.apps, ['app-a']);
   });
 
+  it('keeps the lock of a task that runs longer than the lock duration (no false stall)', async () => {
+    process.env['KJOB_TEST_SLOW_MS'] = '4500';
+    const starts: number[] = [];
+    const [r] = await backend.runStage(rangeCountStage({ appId: 'app-a', jobId: 'job-long', n: 1, fn: 'slow' }), { onTaskStarted: (_p, a) => starts.push(a) });
+    assert.deepEqual(starts, [0], 'started once: the 3 s lock was renewed while the task ran 4.5 s');
+    assert.equal(r!.attempt, 0);
+  });
+
   it('hands running tasks to another executor on graceful shutdown', async () => {
     process.env['KJOB_TEST_SLOW_MS'] = '1500';
     const started: Array<[number, number, string]> = [];
