@@ -227,10 +227,19 @@ export class KustoEngine implements EmulatorEngine {
     };
   }
 
-  async runKql(database: string, kql: string, commandResults?: ResultTable): Promise<RawResult> {
+  /**
+   * Runs KQL. `maxRecords` is the service's result-set limit (500,000 by default for client
+   * queries, lifted by `set notruncation;` or the notruncation request option): exceeding it is
+   * the E_QUERY_RESULT_SET_TOO_LARGE failure rather than an answer that exhausts memory.
+   */
+  async runKql(database: string, kql: string, commandResults?: ResultTable, maxRecords?: number): Promise<RawResult> {
     await this.ensureDatabase(database);
     const { sql, columns } = await translate(kql, this.catalogFor(database, commandResults), nowTicks());
-    const rows = await this.store.withReader(async (c) => runSql(c, sql));
+    const limited = maxRecords === undefined ? sql : `SELECT * FROM (${sql}) AS limited LIMIT ${maxRecords + 1}`;
+    const rows = await this.store.withReader(async (c) => runSql(c, limited));
+    if (maxRecords !== undefined && rows.length > maxRecords) {
+      throw new KustoServiceError(500, 'LimitsExceeded', `Query result set has exceeded the internal record count limit ${maxRecords} (E_QUERY_RESULT_SET_TOO_LARGE; see https://aka.ms/kustoquerylimits). Use 'set notruncation;' or the notruncation request option to lift it.`, true, 'Kusto.Data.Exceptions.KustoServicePartialQueryFailureLimitsExceededException');
+    }
     return { columns, rows: fromDuck(columns, rows) };
   }
 

@@ -113,8 +113,7 @@ export function parseDelimitedItem(item: IngestItem, ctx: ParseContext, text: st
         if (v === undefined) continue;
         setValue(row, idx, col.type, transformTicks(m.transform, v), true, state, col.name);
       }
-      const maxOrdinal = mapping ? Math.max(-1, ...mapping.map((m) => m.ordinal ?? -1)) : cols.length - 1;
-      if (!mapping && fields.length > maxOrdinal + 1) state.invalid ??= `record on line ${rec.line} has ${fields.length} fields but the table has ${cols.length} columns`;
+      if (!mapping && fields.length > cols.length) state.invalid ??= `record on line ${rec.line} has ${fields.length} fields but the table has ${cols.length} columns`;
       if (state.invalid) tally.bad(`line ${rec.line}: ${state.invalid}`, state.invalid.includes('fields') ? 'Stream_WrongNumberOfFields' : 'BadRequest_DataConversionError');
       rows.push(row);
     }

@@ -56,6 +56,27 @@ interface QueryBody {
   properties?: unknown;
 }
 
+const DEFAULT_MAX_RECORDS = 500_000;
+
+/** The result-set record limit for a query: the service default unless lifted or changed. */
+export function recordLimit(text: string, properties: unknown): number | undefined {
+  if (/^\s*set\s+notruncation\s*;/im.test(text)) return undefined;
+  const m = /^\s*set\s+truncationmaxrecords\s*=\s*(\d+)\s*;/im.exec(text);
+  if (m) return Number(m[1]);
+  let props: unknown = properties;
+  if (typeof props === 'string') {
+    try {
+      props = JSON.parse(props);
+    } catch {
+      props = undefined;
+    }
+  }
+  const options = (props as { Options?: Record<string, unknown> } | undefined)?.Options ?? {};
+  if (options['notruncation'] === true || options['notruncation'] === 'true') return undefined;
+  const max = Number(options['truncationmaxrecords']);
+  return Number.isInteger(max) && max > 0 ? max : DEFAULT_MAX_RECORDS;
+}
+
 function commandType(text: string): string {
   const m = /^\.([\w-]+)(?:\s+(?:async\s+)?([\w-]+))?/i.exec(text.trim());
   if (!m) return 'Unknown';
@@ -123,7 +144,7 @@ async function route(engine: KustoEngine, req: IncomingMessage, res: ServerRespo
     if (endpoint === 'mgmt') {
       result = await engine.executeMgmt(database, text, { database, clientRequestId: crid, principal });
     } else {
-      const r = await engine.runKql(database, text);
+      const r = await engine.runKql(database, text, undefined, recordLimit(text, body.properties));
       result = { name: 'PrimaryResult', columns: r.columns, rows: r.rows };
     }
     record('Completed');
@@ -136,7 +157,7 @@ async function route(engine: KustoEngine, req: IncomingMessage, res: ServerRespo
     log.debug({ endpoint, database, crid, err: message }, 'request failed');
     // A query that failed while running (not in parsing or admission) is reported inside a 200 V2
     // body, as the service does with ErrorReportingPlacement InData.
-    if (kind === 'v2' && err instanceof KustoServiceError && err.code === 'Internal_QueryExecutionFailed') {
+    if (kind === 'v2' && err instanceof KustoServiceError && (err.code === 'Internal_QueryExecutionFailed' || err.code === 'LimitsExceeded')) {
       sendParts(res, 200, v2Body(undefined, crid, { code: err.code, message: err.message, kustoType: err.kustoType }));
       return;
     }

@@ -21,12 +21,17 @@ function v1Table(t: ResultTable): string[] {
   return parts;
 }
 
+/** Appends without spreading: a result of 500k rows is 500k parts, beyond the argument limit. */
+function append(parts: string[], more: readonly string[]): void {
+  for (const p of more) parts.push(p);
+}
+
 /** A V1 body. One table is the PrimaryResult; the SDK needs nothing else for mgmt and v1 queries. */
 export function v1Body(tables: readonly ResultTable[]): string[] {
   const parts = ['{"Tables":['];
   tables.forEach((t, i) => {
     if (i > 0) parts.push(',');
-    parts.push(...v1Table(t));
+    append(parts, v1Table(t));
   });
   parts.push(']}');
   return parts;
@@ -73,17 +78,22 @@ export function v2Body(primary: ResultTable | undefined, clientRequestId: string
   const activity = randomUUID();
   const zero = '00000000-0000-0000-0000-000000000000';
   const parts: string[] = ['[{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0","IsFragmented":false,"ErrorReportingPlacement":"InData"}'];
-  parts.push(',', ...v2DataTable(0, 'QueryProperties', '@ExtendedProperties', {
+  parts.push(',');
+  append(parts, v2DataTable(0, 'QueryProperties', '@ExtendedProperties', {
     columns: [{ name: 'TableId', type: 'int' }, { name: 'Key', type: 'string' }, { name: 'Value', type: 'string' }],
     rows: [[1, 'Visualization', '{"Visualization":null,"Title":null,"XColumn":null,"Series":null,"YColumns":null,"AnomalyColumns":null,"XTitle":null,"YTitle":null,"XAxis":null,"YAxis":null,"Legend":null,"YSplit":null,"Accumulate":false,"IsQuerySorted":false,"Kind":null,"Ymin":"NaN","Ymax":"NaN","Xmin":null,"Xmax":null}']],
   }));
-  if (primary) parts.push(',', ...v2DataTable(1, 'PrimaryResult', 'PrimaryResult', primary));
+  if (primary) {
+    parts.push(',');
+    append(parts, v2DataTable(1, 'PrimaryResult', 'PrimaryResult', primary));
+  }
   const now = formatDatetime(nowTicks());
   const info = [now, clientRequestId ?? '', activity, activity, zero, 4, 'Info', 0, 'S_OK (0)', 4, 'QueryInfo', JSON.stringify({ Count: 1, Text: 'Query completed successfully' })];
   const rows: unknown[][] = error
     ? [[now, clientRequestId ?? '', activity, activity, zero, 2, 'Error', -2133196798, 'E_FAIL', 0, 'QueryError', JSON.stringify({ Count: 1, Text: error.message })]]
     : [info];
-  parts.push(',', ...v2DataTable(primary ? 2 : 1, 'QueryCompletionInformation', 'QueryCompletionInformation', { columns: COMPLETION_COLUMNS, rows }));
+  parts.push(',');
+  append(parts, v2DataTable(primary ? 2 : 1, 'QueryCompletionInformation', 'QueryCompletionInformation', { columns: COMPLETION_COLUMNS, rows }));
   if (error) {
     const oneApi = { error: { code: error.code, message: error.message, '@type': error.kustoType, '@message': error.message, '@context': { timestamp: now, serviceAlias: 'KJOBEMULATOR', clientRequestId: clientRequestId ?? '', activityId: activity }, '@permanent': true } };
     parts.push(`,{"FrameType":"DataSetCompletion","HasErrors":true,"Cancelled":false,"OneApiErrors":[${JSON.stringify(oneApi)}]}]`);

@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import type { Client } from 'azure-kusto-data';
+import { ClientRequestProperties, type Client } from 'azure-kusto-data';
 import { emulatorWithClient, httpError, rows } from './support.js';
 
 /** The REST surface through the unmodified azure-kusto-data Client: V1, V2, encodings, errors. */
@@ -117,5 +117,24 @@ describe('emulator REST through azure-kusto-data', () => {
     await new Promise((r) => setTimeout(r, 5_500));
     const r = await client.execute(db, 'print x = 2');
     assert.equal(rows(r)[0]!['x'], 2);
+  });
+});
+
+describe('emulator result-set limit', () => {
+  it('fails past 500,000 records like the service, unless truncation is lifted', async () => {
+    const { client, close } = await emulatorWithClient();
+    try {
+      await assert.rejects(client.execute('lim', 'range i from 1 to 500001 step 1'), /E_QUERY_RESULT_SET_TOO_LARGE/);
+      const props = new ClientRequestProperties();
+      props.setOption('truncationmaxrecords', 10);
+      await assert.rejects(client.execute('lim', 'range i from 1 to 11 step 1', props), /record count limit 10 /);
+      assert.equal(rows(await client.execute('lim', 'range i from 1 to 10 step 1', props)).length, 10);
+      assert.equal(rows(await client.execute('lim', 'set notruncation;\nrange i from 1 to 500001 step 1 | summarize count()')).length, 1);
+      const noTrunc = new ClientRequestProperties();
+      noTrunc.setOption('notruncation', true);
+      assert.equal(rows(await client.execute('lim', 'range i from 1 to 500001 step 1', noTrunc)).length, 500001);
+    } finally {
+      await close();
+    }
   });
 });
