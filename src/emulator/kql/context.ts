@@ -45,6 +45,8 @@ export interface Ctx {
   readonly text: string;
   readonly nowTicks: bigint;
   readonly lets: Map<string, Binding>;
+  /** The rows an operator with no left input works on (the subquery of mv-apply). */
+  implicitInput: Rel | undefined;
   nextId(prefix?: string): string;
 }
 

@@ -4,6 +4,7 @@ import type { OperatorImpl } from './operators/common.js';
 import { count, distinct, evaluate, getschema, passThroughOperator } from './operators/distinct-count.js';
 import { filter } from './operators/filter.js';
 import { join } from './operators/join.js';
+import { mvApply } from './operators/mv-apply.js';
 import { mvExpand } from './operators/mv-expand.js';
 import { extend, project, projectByName, projectRename } from './operators/project.js';
 import { sort, take, top } from './operators/sort-take.js';
@@ -34,6 +35,7 @@ const OPERATORS: Readonly<Record<string, OperatorImpl>> = {
   GetSchemaOperator: getschema,
   EvaluateOperator: evaluate,
   MvExpandOperator: mvExpand,
+  MvApplyOperator: mvApply,
   AsOperator: passThroughOperator,
   SerializeOperator: passThroughOperator,
 };
@@ -81,8 +83,12 @@ export function translateTabular(node: Node, ctx: Ctx): Rel {
     }
     case 'PathExpression':
       throw unsupported('Syntax', sourceText(ctx.text, node).trim(), 'cross-database and cross-cluster references');
-    default:
+    default: {
+      // The first operator of an mv-apply subquery has no left input: it reads the expanded rows.
+      const impl = OPERATORS[kind];
+      if (impl && ctx.implicitInput) return impl({ ctx, input: ctx.implicitInput, op: node, result: node });
       throw unsupported(kind.endsWith('Operator') ? 'Operator' : 'Syntax', kind.endsWith('Operator') ? operatorWord(ctx, node) : kind);
+    }
   }
 }
 

@@ -61,6 +61,7 @@ export function translateQuery(kql: string, catalog: Catalog, options: Translate
     text: kql,
     nowTicks: options.nowTicks ?? BigInt(Date.now()) * TICKS.millisecond,
     lets: new Map<string, Binding>(),
+    implicitInput: undefined,
     nextId: (prefix = 'c') => `${prefix}${++counter}`,
   };
   let result: Node | undefined;

@@ -77,6 +77,13 @@ describe('connector query texts', () => {
     assert.deepEqual(r.rows.map((x) => x[2]), ['ingest-by:req1_0']);
   });
 
+  it('ingest-by tags already present (shouldIngestData): mv-apply over the tags of each extent', async () => {
+    const q = '$command_results | mv-apply split(Tags, "\\r\\n") on (where Tags startswith "ingest-by" | project Tags = substring(Tags,10)) | summarize make_set(Tags)';
+    const r = await db.query(q);
+    assert.deepEqual(r.columns, [{ name: 'set_Tags', type: 'dynamic' }]);
+    assert.deepEqual((JSON.parse(String(r.rows[0]?.[0])) as string[]).sort(), ['other', 'req1_0']);
+  });
+
   it('filter and column pushdown with bracketed names', async () => {
     const r = await db.query("MyTable | take 100 | where ['ColA'] endswith_cs 'EndingString' and ['ColB'] <= 5 | project tostring(['ColA']), ['ColB']");
     assert.deepEqual(r.columns, [

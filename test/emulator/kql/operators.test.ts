@@ -281,6 +281,18 @@ describe('let, getschema, evaluate, mv-expand', () => {
     assert.equal(empty.rows.length, 0);
   });
 
+  it('mv-apply runs the subquery per row (aggregates and top included)', async () => {
+    const sums = await db.query('Events | where id in (1, 2) | mv-apply v = d to typeof(long) on (summarize total = sum(v)) | project id, total');
+    assert.deepEqual(sums.rows, [
+      [1n, null],
+      [2n, 60n],
+    ]);
+    const top = await db.query('Events | where id == 2 | mv-apply with_itemindex=i v = d to typeof(long) on (top 1 by v desc) | project id, v, i');
+    assert.deepEqual(top.rows, [[2n, 30n, 2n]]);
+    // A row whose subquery returns nothing disappears.
+    assert.deepEqual(await db.column('Events | where id == 2 | mv-apply v = d to typeof(long) on (where v > 100) | count'), [0n]);
+  });
+
   it('as and serialize pass rows through', async () => {
     assert.deepEqual(await db.column('People | as P | serialize | count'), [4n]);
   });

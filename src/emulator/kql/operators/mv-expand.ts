@@ -15,7 +15,7 @@ import { namedExpression } from './project.js';
  * row; any other scalar yields one row. Several expansions are zipped, the shorter padded with null.
  */
 
-function elementsList(x: string, bagAsArray: boolean): string {
+export function elementsList(x: string, bagAsArray: boolean): string {
   const key = `'$."' || replace(replace(kq_k, '\\', '\\\\'), '"', '\\"') || '"'`;
   const bagItem = bagAsArray ? `json_array(kq_k, json_extract(${x}, ${key}))` : `json_object(kq_k, json_extract(${x}, ${key}))`;
   return (
@@ -25,7 +25,7 @@ function elementsList(x: string, bagAsArray: boolean): string {
   );
 }
 
-function typeOfClause(text: string, clause: Node | null): KustoType | undefined {
+export function typeOfClause(text: string, clause: Node | null): KustoType | undefined {
   if (!clause) return undefined;
   const m = /typeof\s*\(\s*([a-z0-9_]+)\s*\)/i.exec(sourceText(text, clause));
   const t = m?.[1] ? KUSTO_TYPE_ALIASES[m[1].toLowerCase()] : undefined;
