@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, request } from 'node:http';
 import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Client } from 'azure-kusto-data';
 import { DataFormat, StreamingIngestClient } from 'azure-kusto-ingest';
@@ -14,6 +16,7 @@ describe('emulator streaming ingestion', () => {
   let client: Client;
   let ingest: StreamingIngestClient;
   let close: () => Promise<void>;
+  let url: string;
   const db = 'streamdb';
   const mgmt = async (csl: string) => rows(await client.execute(db, csl));
   const send = (table: string, data: string | Buffer, format: DataFormat, extra: Record<string, unknown> = {}) =>
@@ -24,6 +27,7 @@ describe('emulator streaming ingestion', () => {
     client = e.client;
     close = e.close;
     ingest = new StreamingIngestClient(e.emu.clusterUrl);
+    url = e.emu.clusterUrl;
     await mgmt('.create table S (id:long, name:string, at:datetime, d:dynamic)');
     await mgmt(".alter table S policy streamingingestion enable");
   });
@@ -84,6 +88,32 @@ describe('emulator streaming ingestion', () => {
     assert.equal(got[2]!['name'], 'pq2');
     assert.equal((got[0]!['at'] as Date).toISOString(), '2024-02-03T04:05:06.123Z');
     assert.deepEqual(got[1]!['d'], { v: 1 });
+  });
+
+  it('ingests from a source URI (sourceKind=uri) and refuses zip bodies with a clear error', async () => {
+    const blob = createServer((_req, res) => res.end(gzipSync(Buffer.from('500,from-uri,,\n'))));
+    await new Promise<void>((r) => blob.listen(0, '127.0.0.1', r));
+    try {
+      const port = (blob.address() as { port: number }).port;
+      const post = (path: string, body: Buffer, headers: Record<string, string>) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const req = request(`${url}${path}`, { method: 'POST', headers }, (res) => {
+            let text = '';
+            res.on('data', (c) => (text += c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+          });
+          req.on('error', reject);
+          req.end(body);
+        });
+      const ok = await post(`/v1/rest/ingest/${db}/S?streamFormat=csv&sourceKind=uri`, Buffer.from(JSON.stringify({ sourceUri: `http://127.0.0.1:${port}/c/blob.csv.gz?sig=secret` })), { 'content-type': 'application/json' });
+      assert.equal(ok.status, 200, ok.body);
+      assert.deepEqual(rows(await client.execute(db, 'S | where id == 500 | project name')), [{ name: 'from-uri' }]);
+      const zip = await post(`/v1/rest/ingest/${db}/S?streamFormat=csv`, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0]), { 'content-encoding': 'gzip' });
+      assert.equal(zip.status, 400);
+      assert.match(zip.body, /Zip payloads are not supported/);
+    } finally {
+      blob.close();
+    }
   });
 
   it('lands a ~20 MB CSV sent in 4 MB streaming requests whole (row count and checksum)', async () => {
