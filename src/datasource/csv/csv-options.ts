@@ -16,7 +16,8 @@ export interface CsvReadOptions {
   readonly sampleLines: number;
   readonly mode: CsvParseMode;
   readonly multiLine: boolean;
-  readonly maxSplitBytes: number;
+  /** Bytes per split when given; otherwise sized by `effectiveSplitBytes` (cap 64 MB). */
+  readonly maxSplitBytes: number | undefined;
   readonly batchSize: number;
   /** A DDL schema given as an option (an alternative to `schema(...)`). */
   readonly schema: string | undefined;
@@ -45,7 +46,7 @@ export function parseCsvReadOptions(options: Readonly<Record<string, string>>): 
     sampleLines: o.integer('inferSchemaSampleLines', 1000, 1),
     mode: o.oneOf<CsvParseMode>('mode', 'PERMISSIVE', ['PERMISSIVE', 'DROPMALFORMED', 'FAILFAST']),
     multiLine: o.boolean('multiLine', false),
-    maxSplitBytes: o.integer('maxSplitBytes', 64 << 20, 1),
+    maxSplitBytes: o.raw('maxSplitBytes') === undefined ? undefined : o.integer('maxSplitBytes', 0, 1),
     batchSize: o.integer('batchSize', 65_536, 1, 1 << 24),
     schema: o.raw('schema'),
   };

@@ -2,6 +2,7 @@ import type { RecordBatch, Schema } from 'apache-arrow';
 import type { CommitMessage, DataSource, DriverContext, PushdownOffer, ReadPlan, SaveMode, Split, TaskContext, WriteJob, WriteSummary } from '../datasource.js';
 import { ConfigError } from '../../errors/kjob-error.js';
 import { listDataFiles } from '../storage/file-listing.js';
+import { effectiveSplitBytes } from '../storage/split-size.js';
 import { abortFileWrite, commitFileWrite, prepareFileWrite, TaskOutput, type FileWriteState } from '../storage/file-commit-protocol.js';
 import { parseCsvReadOptions, parseCsvWriteOptions } from './csv-options.js';
 import { parseDdlSchema } from './ddl-schema.js';
@@ -10,6 +11,9 @@ import { builderFor } from './csv-columns.js';
 import { dialectOf, planCsvSplits, readCsvSplit, type CsvSplit } from './csv-split-reader.js';
 import { CsvFormatter } from './csv-writer.js';
 import { formatterFor } from './csv-value-format.js';
+
+/** Largest CSV split without an explicit maxSplitBytes. */
+const CSV_SPLIT_CAP = 64 << 20;
 
 async function planRead(
   options: Readonly<Record<string, string>>,
@@ -25,7 +29,9 @@ async function planRead(
   for (const field of schema.fields) builderFor(field, 1); // rejects column types CSV cannot hold, before any task runs
   const names = schema.fields.map((f) => f.name);
   const required = pushdown.requiredColumns?.filter((c) => names.includes(c));
-  const splits = planCsvSplits(files, opts.maxSplitBytes, opts.multiLine, names, required);
+  const total = files.reduce((s, f) => s + f.size, 0);
+  const splitBytes = effectiveSplitBytes(opts.maxSplitBytes, total, ctx.defaultParallelism, CSV_SPLIT_CAP);
+  const splits = planCsvSplits(files, splitBytes, opts.multiLine, names, required);
   ctx.log.debug({ files: files.length, splits: splits.length }, 'csv read planned');
   return { schema, splits };
 }

@@ -2,18 +2,21 @@ import { OptionReader } from '../storage/option-values.js';
 
 /** Read options of the parquet format (validated on the driver before any I/O). */
 export interface ParquetReadOptions {
-  /** Target compressed bytes per split; row groups are never cut (Spark's maxPartitionBytes). */
-  readonly maxSplitBytes: number;
+  /** Target compressed bytes per split when given; otherwise sized by `effectiveSplitBytes`. Row groups are never cut. */
+  readonly maxSplitBytes: number | undefined;
   /** Rows per RecordBatch handed to the task. */
   readonly batchSize: number;
 }
+
+/** The default split cap of Spark (spark.sql.files.maxPartitionBytes). */
+export const PARQUET_SPLIT_CAP = 128 << 20;
 
 export const PARQUET_READ_OPTION_NAMES = ['path', 'maxSplitBytes', 'batchSize'] as const;
 
 export function parseParquetReadOptions(options: Readonly<Record<string, string>>): ParquetReadOptions {
   const o = new OptionReader('parquet', options, PARQUET_READ_OPTION_NAMES);
   return {
-    maxSplitBytes: o.integer('maxSplitBytes', 128 << 20, 1),
+    maxSplitBytes: o.raw('maxSplitBytes') === undefined ? undefined : o.integer('maxSplitBytes', 0, 1),
     batchSize: o.integer('batchSize', 65_536, 1, 16 << 20),
   };
 }

@@ -3,7 +3,8 @@ import type { CommitMessage, DataSource, DriverContext, PushdownOffer, ReadPlan,
 import { ConfigError } from '../../errors/kjob-error.js';
 import { listDataFiles } from '../storage/file-listing.js';
 import { abortFileWrite, commitFileWrite, prepareFileWrite, TaskOutput, type FileWriteState } from '../storage/file-commit-protocol.js';
-import { parseParquetReadOptions, parseParquetWriteOptions, codecFileTag } from './parquet-options.js';
+import { parseParquetReadOptions, parseParquetWriteOptions, codecFileTag, PARQUET_SPLIT_CAP } from './parquet-options.js';
+import { effectiveSplitBytes } from '../storage/split-size.js';
 import { readFooter } from './parquet-footer.js';
 import { checkSameSchema } from './schema-compat.js';
 import { planParquetSplits, type ParquetSplit } from './parquet-splits.js';
@@ -44,11 +45,10 @@ async function planRead(
   );
   const schema = userSchema ? checkUserSchema(userSchema, fileSchema) : fileSchema;
   const required = pushdown.requiredColumns?.filter((c) => schema.fields.some((f) => f.name === c));
-  const splits = planParquetSplits(
-    files.map((f, i) => ({ location: f.location, size: f.size, rowGroups: footers[i]!.rowGroups })),
-    opts.maxSplitBytes,
-    required,
-  );
+  const withGroups = files.map((f, i) => ({ location: f.location, size: f.size, rowGroups: footers[i]!.rowGroups }));
+  const total = withGroups.reduce((s, f) => s + f.rowGroups.reduce((t, rg) => t + (required ? required.reduce((u, c) => u + (rg.columnBytes[c] ?? 0), 0) : rg.compressedBytes), 0), 0);
+  const splitBytes = effectiveSplitBytes(opts.maxSplitBytes, total, ctx.defaultParallelism, PARQUET_SPLIT_CAP);
+  const splits = planParquetSplits(withGroups, splitBytes, required);
   ctx.log.debug({ files: files.length, splits: splits.length, rows: footers.reduce((s, f) => s + f.numRows, 0) }, 'parquet read planned');
   return { schema, splits };
 }

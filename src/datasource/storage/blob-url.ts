@@ -33,8 +33,8 @@ export function parseBlobUrl(raw: string): BlobAddress | undefined {
     throw new TypeError('malformed URL');
   }
   const sas = url.search.startsWith('?') ? url.search.slice(1) : url.search;
-  const segments = url.pathname.split('/').filter((s, i, all) => s !== '' || (i > 0 && i < all.length - 1));
-  const decoded = segments.map((s) => decodeURIComponent(s));
+  // Keep empty segments: a trailing '/' marks a prefix ("read this folder"), not a blob name.
+  const decoded = url.pathname.slice(1).split('/').map((s) => decodeURIComponent(s));
   const origin = `${url.protocol}//${url.host}`;
   const host = HOST_STYLE.exec(url.hostname);
   if (host) {

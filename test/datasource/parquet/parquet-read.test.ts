@@ -128,4 +128,12 @@ describe('parquet source: flights-3m', () => {
     assert.equal(distance, wholeDistance);
     assert.equal(String(plan.schema.fields.find((f) => f.name === 'origin')!.type), 'Utf8');
   });
+
+  it('spreads the 13 MB file over the cores by default (Spark split sizing)', async () => {
+    const plan = await parquetSource.planRead!({}, [FLIGHTS], undefined, { filters: [] }, driverContext({ defaultParallelism: 2 }));
+    assert.ok(plan.splits.length >= 2, `${plan.splits.length} splits`);
+    assert.equal(plan.splits.reduce((s, sp) => s + (sp as ParquetSplit).rows, 0), 3_000_000);
+    const one = await parquetSource.planRead!({}, [FLIGHTS], undefined, { filters: [] }, driverContext({ defaultParallelism: 1 }));
+    assert.equal(one.splits.length, 1);
+  });
 });
