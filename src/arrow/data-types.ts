@@ -21,7 +21,6 @@ import {
   Type,
   Utf8,
 } from 'apache-arrow';
-import type { DataTypeName } from '../plan/expr.js';
 import { PlanError } from '../errors/kjob-error.js';
 
 /**
@@ -220,18 +219,9 @@ export function sameType(a: DataType, b: DataType): boolean {
   return a.typeId === b.typeId && String(a) === String(b) && typeName(a) === typeName(b);
 }
 
-/** The Arrow type for a DataTypeName written in a cast. */
-export function arrowTypeOf(name: DataTypeName | string): DataType {
-  return parseTypeName(name);
-}
-
 /** The value type of a dictionary-encoded type, or the type itself. */
 export function valueTypeOf(t: DataType): DataType {
   return t.typeId === Type.Dictionary ? (t as unknown as { dictionary: DataType }).dictionary : t;
 }
 
-/** Convenience for tests and messages. */
-export function isStringType(t: DataType): boolean {
-  return familyOf(t) === 'string';
-}
 

@@ -1,4 +1,4 @@
-import { type Data, type DataType, DateUnit, Type, type Dictionary } from 'apache-arrow';
+import { type Data, type DataType, DateUnit, Type } from 'apache-arrow';
 
 /**
  * Column-at-a-time readers over one Arrow `Data` chunk. Validity comes back as one byte per row (1 =
@@ -92,11 +92,6 @@ export function binaryValues(data: Data): (Uint8Array | null)[] {
   const out = new Array<Uint8Array | null>(data.length);
   for (let i = 0; i < data.length; i++) out[i] = valid && !valid[i] ? null : bytes.subarray(Number(offsets[i]), Number(offsets[i + 1]));
   return out;
-}
-
-/** Value type of a dictionary, or the type itself. */
-export function valueType(t: DataType): DataType {
-  return t.typeId === Type.Dictionary ? (t as Dictionary).dictionary : t;
 }
 
 function halfToNumber(h: number): number {

@@ -1,4 +1,4 @@
-import { Bool, type DataType, Float64, Int32, Int64, Utf8, type Schema, type Field } from 'apache-arrow';
+import { type DataType, Float64, Int32, Utf8, type Schema, type Field } from 'apache-arrow';
 import { defaultTimestampType, familyOf, numericRank, sameType, typeOfRank, valueTypeOf } from '../arrow/data-types.js';
 import { PlanError } from '../errors/kjob-error.js';
 
@@ -110,6 +110,3 @@ export function unknownColumn(name: string, fields: readonly Field[], where?: st
     resolution: 'Check the spelling (names match case-insensitively) and that the column exists at this point of the plan.',
   });
 }
-
-export const BOOL = (): DataType => new Bool();
-export const INT64 = (): DataType => new Int64();

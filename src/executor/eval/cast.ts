@@ -1,4 +1,4 @@
-import { type Data, type DataType, Type, Int64 } from 'apache-arrow';
+import { type Data, type DataType, DateUnit, Type, Int64 } from 'apache-arrow';
 import { boolData, binaryData, fixedData, stringData } from '../../arrow/build-data.js';
 import { familyOf, sameType, valueTypeOf } from '../../arrow/data-types.js';
 import { decimalText, decimalUnscaled } from '../../arrow/decimal.js';
@@ -293,7 +293,13 @@ function toDate(data: Data, to: DataType): Data {
     default:
       throw new PlanError(`Cannot cast ${String(from)} to date`);
   }
-  return fixedData(to.typeId === Type.Date && (to as unknown as { unit: number }).unit === 0 ? to : to, out, valid);
+  if ((to as unknown as { unit: DateUnit }).unit === DateUnit.MILLISECOND) {
+    const ms = allocValues(to, n);
+    const big = typeof ms[0] === 'bigint';
+    for (let i = 0; i < n; i++) ms[i] = big ? BigInt(out[i]!) * 86_400_000n : out[i]! * 86_400_000;
+    return fixedData(to, ms, valid);
+  }
+  return fixedData(to, out, valid);
 }
 
 function toTimestamp(data: Data, to: DataType): Data {

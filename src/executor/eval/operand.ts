@@ -1,4 +1,4 @@
-import { type Data, type DataType, makeData, Type, Field, Struct } from 'apache-arrow';
+import { type Data, type DataType, makeData, Type } from 'apache-arrow';
 import { fixedData } from '../../arrow/build-data.js';
 import { validityBytes } from '../../arrow/read-data.js';
 import { takeRows } from '../../arrow/take-rows.js';
@@ -12,9 +12,6 @@ export interface Operand {
   readonly data: Data;
   readonly scalar: boolean;
 }
-
-export const column = (data: Data): Operand => ({ data, scalar: false });
-export const scalar = (data: Data): Operand => ({ data, scalar: true });
 
 /** 0 for scalars, 1 for columns: kernels read `values[i * step]`. */
 export const step = (o: Operand): number => (o.scalar ? 0 : 1);
@@ -82,9 +79,4 @@ export function materialize(o: Operand, n: number): Data {
 
 function isFixedWidth(t: DataType): boolean {
   return [Type.Int, Type.Float, Type.Date, Type.Timestamp, Type.Duration, Type.Bool, Type.Decimal].includes(t.typeId);
-}
-
-/** A RecordBatch-compatible struct type for a list of fields. */
-export function structOf(fields: Field[]): Struct {
-  return new Struct(fields);
 }
