@@ -3,7 +3,7 @@ import { semanticError, unsupported } from './errors.js';
 import type { OperatorImpl } from './operators/common.js';
 import { count, distinct, evaluate, getschema, passThroughOperator } from './operators/distinct-count.js';
 import { filter } from './operators/filter.js';
-import { join } from './operators/join.js';
+import { join, lookup } from './operators/join.js';
 import { mvApply } from './operators/mv-apply.js';
 import { mvExpand } from './operators/mv-expand.js';
 import { extend, project, projectByName, projectRename } from './operators/project.js';
@@ -31,6 +31,8 @@ const OPERATORS: Readonly<Record<string, OperatorImpl>> = {
   SortOperator: sort,
   DistinctOperator: distinct,
   JoinOperator: join,
+  LookupOperator: lookup,
+  RenderOperator: passThroughOperator,
   UnionOperator: union,
   GetSchemaOperator: getschema,
   EvaluateOperator: evaluate,

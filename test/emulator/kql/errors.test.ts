@@ -48,7 +48,7 @@ describe('translation errors', () => {
 
   it('operators, functions, aggregates and plugins outside the subset are named', () => {
     fails('Events | top-nested 2 of name by count()', SEMANTIC, /^Operator 'top-nested' is not supported by the kjob emulator/);
-    fails('Events | lookup People on id', SEMANTIC, /^Operator 'lookup' is not supported/);
+    fails('Events | sample 2', SEMANTIC, /^Operator 'sample' is not supported/);
     fails('Events | mv-apply x = d limit 2 on (take 1)', SEMANTIC, /^Operator 'mv-apply' is not supported by the kjob emulator: limit/);
     fails('Events | make-series count() on ts step 1h', SEMANTIC, /^Operator 'make-series' is not supported/);
     fails('Events | parse name with a "x" b', SEMANTIC, /^Operator 'parse' is not supported/);

@@ -213,6 +213,22 @@ describe('join', () => {
     assert.deepEqual(sorted(unmatched.map(String)), ['3', '4', '6', '9007199254740993']);
   });
 
+  it('lookup: left outer by default, right keys not repeated; kind=inner', async () => {
+    const r = await db.query('Events | project id, name | lookup (People | summarize city = take_any(city) by id) on id | where id in (2, 3)');
+    assert.equal(shape(r), 'id:long, name:string, city:string');
+    assert.deepEqual(r.rows, [
+      [2n, 'Beta Gamma', 'Rome'],
+      [3n, '', ''],
+    ]);
+    const inner = await db.query('Events | project id | lookup kind=inner People on $left.id == $right.id');
+    assert.equal(shape(inner), 'id:long, city:string');
+    assert.deepEqual(sorted(inner.rows.map((x) => `${x[0]}:${x[1]}`)), ['1:Bergen', '1:Oslo', '2:Rome']);
+  });
+
+  it('render passes rows through', async () => {
+    assert.deepEqual(await db.column('People | count | render table'), [4n]);
+  });
+
   it('semi and anti joins', async () => {
     assert.deepEqual(sorted(await db.column('Events | join kind=leftsemi People on id | project id')), [1n, 2n]);
     assert.deepEqual(sorted(await db.column('People | join kind=leftanti Events on id | project city')), ['Nowhere']);

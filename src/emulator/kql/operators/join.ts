@@ -96,8 +96,32 @@ export const join: OperatorImpl = ({ ctx, input, op, result }) => {
   return project(ctx, outputs, values, from(sqlJoin));
 };
 
+/**
+ * lookup: a left-outer (default) or inner join against a dimension table; the right side's key
+ * columns are not repeated in the result.
+ */
+export const lookup: OperatorImpl = ({ ctx, input, op, result }) => {
+  const params = onlyParameters(ctx, op, 'lookup', ['kind']);
+  const kind = (params.get('kind') ?? 'leftouter').toLowerCase();
+  if (kind !== 'leftouter' && kind !== 'inner') throw unsupported('Operator', 'lookup', `kind=${kind}`);
+  const right: Rel = translateTabular(requireChild(op, 'Expression'), ctx);
+  const clause = requireChild(op, 'LookupClause');
+  if (kindName(clause) !== 'JoinOnClause') throw unsupported('Operator', 'lookup', kindName(clause));
+  const la = ctx.nextId('l');
+  const ra = ctx.nextId('r');
+  const pairs = keyPairs(ctx, elements(child(clause, 'Expressions')), { alias: la, cols: input.cols }, { alias: ra, cols: right.cols });
+  if (pairs.length === 0) throw unsupported('Operator', 'lookup', 'a lookup without keys');
+  const rightKeys = new Set(pairs.map((p) => p.right.sql));
+  const values = [
+    ...input.cols.map((c) => ({ sql: `${la}.${c.id}`, type: c.type })),
+    ...right.cols.map((c) => ({ sql: `${ra}.${c.id}`, type: c.type })).filter((v) => !rightKeys.has(v.sql)),
+  ];
+  const sqlJoin = kind === 'inner' ? 'JOIN' : 'LEFT JOIN';
+  return project(ctx, outputColumns(result, 'lookup'), values, `(${input.sql}) AS ${la} ${sqlJoin} (${right.sql}) AS ${ra} ON ${pairs.map(equal).join(' AND ')}`);
+};
+
 function project(ctx: Ctx, outputs: { name: string }[], values: SqlExpr[], from: string): Rel {
-  if (outputs.length !== values.length) throw unsupported('Operator', 'join', `expected ${outputs.length} result columns, got ${values.length}`);
+  if (outputs.length !== values.length) throw unsupported('Operator', 'join/lookup', `expected ${outputs.length} result columns, got ${values.length}`);
   const cols: Col[] = [];
   const parts = values.map((v, i) => {
     const id = ctx.nextId();
