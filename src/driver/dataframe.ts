@@ -8,6 +8,7 @@ import { PlanError } from '../errors/kjob-error.js';
 import { analyzeStep, unionSchema } from '../plan/analyze.js';
 import { Column } from '../plan/column.js';
 import { explainPlan } from '../plan/explain.js';
+import { pruneForCount } from '../plan/prune-for-count.js';
 import type { Expr } from '../plan/expr.js';
 import { col } from '../plan/functions.js';
 import type { PlanNode } from '../plan/plan-node.js';
@@ -193,7 +194,7 @@ export class DataFrame {
 
   async count(): Promise<number> {
     const r = await this.#state;
-    const results = await runAction(this.#host, r.node, { kind: 'count' });
+    const results = await runAction(this.#host, pruneForCount(r.node), { kind: 'count' });
     const total = results.reduce((s, t) => s + (t.output as CountOutput).count, 0);
     return r.node.kind === 'Limit' ? Math.min(total, r.node.n) : total;
   }
