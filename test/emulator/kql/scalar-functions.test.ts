@@ -170,6 +170,16 @@ describe('string functions', () => {
       ['isnull(long(null))', true, 'bool'],
       ['isnotnull(1)', true, 'bool'],
       ['isnull("")', false, 'bool'],
+      ['countof("aaaa", "aa")', 3n, 'long'],
+      ['countof("aaaa", "aa", "regex")', 2n, 'long'],
+      ['strrep("ab", 3, "-")', 'ab-ab-ab', 'string'],
+      ['base64_encode_tostring("Kusto é")', 'S3VzdG8gw6k=', 'string'],
+      ['base64_decode_tostring("S3VzdG8gw6k=")', 'Kusto é', 'string'],
+      ['strcat_array(dynamic([1, "b", true]), ",")', '1,b,true', 'string'],
+      ['array_concat(dynamic([1, 2]), dynamic(["a"]))', '[1,2,"a"]', 'dynamic'],
+      ['array_slice(dynamic([1, 2, 3, 4]), 1, 2)', '[2,3]', 'dynamic'],
+      ['array_slice(dynamic([1, 2, 3, 4]), -2, -1)', '[3,4]', 'dynamic'],
+      ['strlen(tostring(new_guid()))', 36n, 'long'],
     ]));
 
   it('string literal forms and escapes', () =>

@@ -50,6 +50,21 @@ export const STRING_FUNCTIONS: Readonly<Record<string, FunctionImpl>> = {
     if (!Number.isInteger(group) || group < 0) throw unsupported('Function', 'extract', 'the capture group must be an integer literal');
     return `COALESCE(regexp_extract(${s(c, 2)}, ${s(c, 0)}, ${group}), '')`;
   },
+  countof: (c) => {
+    const kind = c.argCount > 2 ? String(c.nodes[2]?.LiteralValue ?? '') : 'normal';
+    if (kind === 'regex') return `CAST(len(regexp_extract_all(${s(c, 0)}, ${s(c, 1)})) AS BIGINT)`;
+    if (kind !== 'normal') throw unsupported('Function', 'countof', `kind '${kind}'`);
+    // 'normal' counts overlapping occurrences: countof("aaaa", "aa") is 3.
+    const text = s(c, 0);
+    const needle = s(c, 1);
+    return `CASE WHEN length(${needle}) = 0 THEN 0 ELSE CAST(len(list_filter(range(0, greatest(length(${text}) - length(${needle}) + 1, 0)), lambda kq_i: substr(${text}, kq_i + 1, length(${needle})) = ${needle})) AS BIGINT) END`;
+  },
+  strrep: (c) => {
+    const delimiter = c.argCount > 2 ? s(c, 2) : `''`;
+    return `COALESCE(array_to_string(list_transform(range(greatest(${n(c, 1)}, 0)), lambda kq_i: ${s(c, 0)}), ${delimiter}), '')`;
+  },
+  base64_encode_tostring: (c) => `to_base64(encode(${s(c, 0)}))`,
+  base64_decode_tostring: (c) => `COALESCE(TRY(decode(from_base64(${s(c, 0)}))), '')`,
   isempty: (c) => (c.arg(0).type === 'string' ? `(COALESCE(${c.arg(0).sql}, '') = '')` : `(${c.arg(0).sql} IS NULL)`),
   isnotempty: (c) => (c.arg(0).type === 'string' ? `(COALESCE(${c.arg(0).sql}, '') <> '')` : `(${c.arg(0).sql} IS NOT NULL)`),
 };
