@@ -62,6 +62,9 @@ export class LocalBackend implements SchedulerBackend {
     this.master = opts.master;
     this.defaultParallelism = opts.threads;
     this.#slots = Array.from({ length: opts.threads }, (_, index) => ({ index, executorId: `local-${index}`, worker: undefined, busy: undefined }));
+    // Threads start now, as Spark starts its executors with the session: loading the executor code in
+    // each thread takes seconds, and overlaps this way with the driver's own planning of the first job.
+    for (const slot of this.#slots) slot.worker = this.#spawn(slot);
   }
 
   runStage(stage: StageSpec, listener?: StageListener): Promise<TaskResult[]> {
@@ -130,6 +133,7 @@ export class LocalBackend implements SchedulerBackend {
 
   #spawn(slot: Slot): Worker {
     const worker = new Worker(BOOTSTRAP, { name: slot.executorId, env: process.env });
+    worker.unref();
     worker.on('message', (msg: FromLocalWorker) => {
       const busy = slot.busy;
       if (!busy || busy.taskKey !== msg.taskKey) return;
