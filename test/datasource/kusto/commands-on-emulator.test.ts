@@ -10,7 +10,9 @@ import { showOperationsCommand, showOperationDetailsCommand } from '../../../src
 import { countQuery, limitQuery, schemaQuery } from '../../../src/datasource/kusto/kql/query-forms.js';
 import { pruneAndFilter } from '../../../src/datasource/kusto/kql/expression-to-kql.js';
 import { quoteIdentifier } from '../../../src/datasource/kusto/kql/quote.js';
-import { attemptExtentTag, stagingTableName } from '../../../src/datasource/kusto/naming/staging-names.js';
+import { exportCommand, exportTargetOf, hashPartitionPredicate } from '../../../src/datasource/kusto/kql/export-command.js';
+import { transientCredentialFromSasUrl } from '../../../src/datasource/kusto/storage/transient-storage.js';
+import { attemptExtentTag, exportDirectory, stagingTableName } from '../../../src/datasource/kusto/naming/staging-names.js';
 import { ASYNC_OPERATION_CADENCE, pollUntil } from '../../../src/datasource/kusto/polling/poll-cadence.js';
 import { systemClock } from '../../../src/datasource/kusto/polling/clock.js';
 import { FailedOperationException } from '../../../src/datasource/kusto/errors/operation-errors.js';
@@ -96,6 +98,22 @@ describe('Kusto command builders on the emulator', () => {
     assert.equal((await query(limitQuery(q, 1))).length, 1);
     const filtered = await query(pruneAndFilter(q, [{ kind: 'binary', op: '>=', left: { kind: 'col', name: 'n' }, right: { kind: 'lit', value: { $bigint: '2' } } }, { kind: 'call', fn: 'startswith', args: [{ kind: 'col', name: "it's" }, { kind: 'lit', value: 'p' }] }], ['n']));
     assert.deepEqual(filtered, [{ n: 2 }]);
+  });
+
+  it('exports disjoint hash partitions to the export containers', async () => {
+    const containers = await (async () => [...(await client.executeMgmt('NetDefaultDB', T.showExportContainersCommand())).primaryResults[0]!.rows()].map((r) => r.toJSON() as Row))();
+    const target = exportTargetOf(transientCredentialFromSasUrl(String(containers[0]!.StorageRoot)), 'core.windows.net');
+    const directory = exportDirectory(DB, 'test-1');
+    let records = 0;
+    for (const i of [0, 1, 2]) {
+      const cmd = exportCommand({ query: `${quoteIdentifier(table)};`, targets: [target], directory, partitionIndex: i, partitionPredicate: hashPartitionPredicate(['n'], 3, i), exportOptions: { sizeLimit: '10' } });
+      const files = await awaitOperation(await mgmt(cmd));
+      for (const f of files) {
+        assert.ok(String(f.Path).includes(`/${directory}part${i}`), String(f.Path));
+        records += Number(f.NumRecords);
+      }
+    }
+    assert.equal(records, 2);
   });
 
   it('drops the staging table', async () => {

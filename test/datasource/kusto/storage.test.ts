@@ -51,6 +51,13 @@ describe('TransientStorageParameters', () => {
     assert.deepEqual(transientCredentialFromSasUrl('https://acct.blob.custom.domain.com/c;impersonate'), { authMethod: 'Impersonation', storageAccountName: 'acct', blobContainer: 'c', domainSuffix: 'custom.domain.com' });
     throwsExactly(() => transientCredentialFromSasUrl('https://acct.blob.core.windows.net/c'), "SAS url couldn't be parsed. Should be https://<storage-account>.blob.<domainEndpointSuffix>/<container>?<SAS-Token>");
     throwsExactly(() => transientCredentialFromSasUrl(''), 'sasUrl is null or empty');
+    // Path-style local storage (Azurite, the emulator's export containers).
+    const local = transientCredentialFromSasUrl('http://127.0.0.1:10000/devstoreaccount1/exportstorage-0?sv=1&sig=x');
+    assert.deepEqual(local, { authMethod: 'Sas', storageAccountName: 'devstoreaccount1', blobContainer: 'exportstorage-0', blobEndpoint: 'http://127.0.0.1:10000/devstoreaccount1', sasKey: '?sv=1&sig=x' });
+    assert.equal(transientCredentialFromSasUrl('http://azurite:10000/acct/c;impersonate').authMethod, 'Impersonation');
+    throwsExactly(() => transientCredentialFromSasUrl('http://example.com/acct/c?sig=x'), "SAS url couldn't be parsed. Should be https://<storage-account>.blob.<domainEndpointSuffix>/<container>?<SAS-Token>");
+    const fromJson = TransientStorageParameters.fromString(JSON.stringify({ storageCredentials: [{ storageAccountName: 'devstoreaccount1', blobContainer: 'c', sasKey: '?s', blobEndpoint: 'http://127.0.0.1:10000/devstoreaccount1/' }] }));
+    assert.equal((fromJson.storageCredentials[0] as { blobEndpoint?: string }).blobEndpoint, 'http://127.0.0.1:10000/devstoreaccount1');
   });
 });
 

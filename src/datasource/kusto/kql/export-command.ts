@@ -23,7 +23,8 @@ export type ExportTarget =
 /** The export target of a transient-storage credential (OneLake → its https URL with impersonation). */
 export function exportTargetOf(credential: TransientStorageCredential, endpointSuffix: string): ExportTarget {
   if (credential.authMethod === 'OneLake') return { kind: 'impersonation', containerUrl: credential.oneLake.httpsUrl };
-  const containerUrl = `https://${credential.storageAccountName}.blob.${credential.domainSuffix ?? endpointSuffix}/${credential.blobContainer}`;
+  const endpoint = credential.blobEndpoint ?? `https://${credential.storageAccountName}.blob.${credential.domainSuffix ?? endpointSuffix}`;
+  const containerUrl = `${endpoint}/${credential.blobContainer}`;
   switch (credential.authMethod) {
     case 'Sas':
       return { kind: 'sas', containerUrl, sas: credential.sasKey };

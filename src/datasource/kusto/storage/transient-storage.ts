@@ -13,10 +13,15 @@ import { parseOneLakeUrl, type OneLakeLocation } from './onelake-url.js';
 export const DEFAULT_ENDPOINT_SUFFIX = 'core.windows.net';
 const IMPERSONATE = ';impersonate';
 
+/**
+ * `blobEndpoint` is set only for path-style endpoints (`http://127.0.0.1:10000/devstoreaccount1`:
+ * Azurite, the local emulator's export containers); otherwise the endpoint is
+ * `https://<account>.blob.<suffix>`.
+ */
 export type TransientStorageCredential =
-  | { readonly authMethod: 'Sas'; readonly storageAccountName: string; readonly blobContainer: string; readonly sasKey: string; readonly domainSuffix?: string }
-  | { readonly authMethod: 'Key'; readonly storageAccountName: string; readonly blobContainer: string; readonly storageAccountKey: string; readonly domainSuffix?: string }
-  | { readonly authMethod: 'Impersonation'; readonly storageAccountName: string; readonly blobContainer: string; readonly domainSuffix?: string }
+  | { readonly authMethod: 'Sas'; readonly storageAccountName: string; readonly blobContainer: string; readonly sasKey: string; readonly domainSuffix?: string; readonly blobEndpoint?: string }
+  | { readonly authMethod: 'Key'; readonly storageAccountName: string; readonly blobContainer: string; readonly storageAccountKey: string; readonly domainSuffix?: string; readonly blobEndpoint?: string }
+  | { readonly authMethod: 'Impersonation'; readonly storageAccountName: string; readonly blobContainer: string; readonly domainSuffix?: string; readonly blobEndpoint?: string }
   | { readonly authMethod: 'OneLake'; readonly oneLake: OneLakeLocation };
 
 function bad(message: string): never {
@@ -24,10 +29,21 @@ function bad(message: string): never {
 }
 
 const SAS_URL = /^https:\/\/([^.]+)(\.[^.]+)?\.blob\.([^/]+)\/([^?]+?)(;impersonate|[?].+)$/;
+// Path-style (Azurite, the local emulator): http(s)://<local host[:port]>/<account>/<container>?<sas>.
+const PATH_STYLE_SAS_URL = /^(https?:\/\/(?:localhost|127\.0\.0\.1|\[::1\]|[^/.:]+(?=:\d)|[0-9.]+)(?::\d+)?)\/([^/?;]+)\/([^?;]+?)(;impersonate|[?].+)$/i;
 
-/** Parses `https://<account>[.<zone>].blob.<suffix>/<container>?<sas>` (or `…/<container>;impersonate`). */
+/**
+ * Parses `https://<account>[.<zone>].blob.<suffix>/<container>?<sas>` (or `…/<container>;impersonate`),
+ * and, for local storage, the path-style `http://127.0.0.1:10000/<account>/<container>?<sas>`.
+ */
 export function transientCredentialFromSasUrl(sasUrl: string): TransientStorageCredential {
   if (!sasUrl || sasUrl.trim() === '') bad('sasUrl is null or empty');
+  const local = PATH_STYLE_SAS_URL.exec(sasUrl.trim());
+  if (local) {
+    const [, origin, account, container, sas] = local as unknown as [string, string, string, string, string];
+    const base = { storageAccountName: account, blobContainer: container, blobEndpoint: `${origin}/${account}` };
+    return sas === IMPERSONATE ? { authMethod: 'Impersonation', ...base } : { authMethod: 'Sas', ...base, sasKey: sas };
+  }
   const m = SAS_URL.exec(sasUrl.trim());
   if (!m) bad('SAS url couldn\'t be parsed. Should be https://<storage-account>.blob.<domainEndpointSuffix>/<container>?<SAS-Token>');
   const [, account, zone = '', suffix, container, sas] = m as unknown as [string, string, string | undefined, string, string, string];
@@ -62,7 +78,8 @@ export function parseTransientCredential(json: unknown): TransientStorageCredent
   const sasKey = str(m, 'sasKey');
   const storageAccountKey = str(m, 'storageAccountKey');
   const domainSuffix = str(m, 'domainSuffix');
-  const suffix = empty(domainSuffix) ? {} : { domainSuffix };
+  const blobEndpoint = str(m, 'blobEndpoint');
+  const suffix = { ...(empty(domainSuffix) ? {} : { domainSuffix }), ...(empty(blobEndpoint) ? {} : { blobEndpoint: blobEndpoint.replace(/\/+$/, '') }) };
   if (empty(storageAccountName)) bad('storageAccount name is null or empty');
   if (empty(blobContainer)) bad('blob container name is null or empty');
   if (sasKey === undefined) {
