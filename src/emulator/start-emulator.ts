@@ -38,7 +38,11 @@ export interface RunningEmulator {
 
 export async function startEmulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
   const host = options.host ?? '127.0.0.1';
-  const parts = await createEmulator({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.defaultBatchingPolicy ? { defaultBatchingPolicy: options.defaultBatchingPolicy } : {}) });
+  const parts = await createEmulator({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.defaultBatchingPolicy ? { defaultBatchingPolicy: options.defaultBatchingPolicy } : {}),
+    ...(options.autoDeleteIntervalMs !== undefined ? { autoDeleteIntervalMs: options.autoDeleteIntervalMs } : {}),
+  });
   const dm = await attachDataManagement(parts.engine, { ...options.dataManagement, ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.storageConnectionString ? { storageConnectionString: options.storageConnectionString } : {}), ...(options.auth ? { auth: options.auth } : {}) }).catch(async (e: unknown) => {
     await parts.close();
     throw e;
