@@ -4,6 +4,8 @@ import { once } from 'node:events';
 import { ConfigError } from '../../errors/kjob-error.js';
 import { redact } from '../../util/redact.js';
 import { resolveLocation } from './location.js';
+import { BlobOutputStore } from './blob-output-store.js';
+import { hasGlob } from './glob.js';
 
 /** Byte sink for one output file; `abort` removes what was written. */
 export interface ByteSink {
@@ -30,10 +32,8 @@ export interface OutputStore {
 export function outputStoreFor(raw: string, conf: ReadonlyMap<string, string>): OutputStore {
   const loc = resolveLocation(raw, conf);
   if (loc.kind === 'local') return new LocalOutputStore(loc.path);
-  throw new ConfigError(`Writing to blob storage is not supported yet: ${redact(raw)}`, {
-    resolution: 'Write to a local path (or a mounted volume) and upload it, or use the kusto sink.',
-    context: { path: redact(raw) },
-  });
+  if (hasGlob(loc.address.path)) throw new ConfigError(`A write target cannot be a glob: ${redact(raw)}`, { context: { path: redact(raw) } });
+  return new BlobOutputStore(loc.address);
 }
 
 class LocalOutputStore implements OutputStore {
