@@ -69,6 +69,14 @@ describe('local[N] backend (worker threads, real runTask)', () => {
     assert.equal(next.length, 2);
   });
 
+  it('replaces a thread that dies and retries its task', async () => {
+    const failures: string[] = [];
+    const [r] = await backend.runStage(rangeCountStage({ appId: 'app-l1', jobId: 'job-7', n: 1, fn: 'exits-on-first-attempt' }), { onTaskFailed: (_p, _a, e) => failures.push(e) });
+    assert.equal(r!.attempt, 1);
+    assert.match(failures[0]!, /^ExecutorLostError: executor thread local-\d exited with code 7$/);
+    assert.equal((await backend.runStage(rangeCountStage({ appId: 'app-l1', jobId: 'job-8', n: 4 }))).length, 4, 'both threads work again');
+  });
+
   it('rejects unknown masters with the accepted forms', async () => {
     await assert.rejects(createBackend('mesos://x', { appId: 'a', appName: 'b', log }), /Unknown master 'mesos:\/\/x'/);
   });
