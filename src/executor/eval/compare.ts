@@ -4,6 +4,7 @@ import { familyOf } from '../../arrow/data-types.js';
 import { bigintValues, boolBytes, isBigIntData, numberValues, validityBytes } from '../../arrow/read-data.js';
 import type { ComparisonOp } from '../../plan/expr.js';
 import { castData } from './cast.js';
+import { int64AsDoubles } from '../../arrow/int64-as-double.js';
 import { combinedValidity, step, type Operand } from './operand.js';
 
 /**
@@ -31,8 +32,12 @@ export function compare(op: ComparisonOp | '<=>', l: Operand, r: Operand, common
   const valid = combinedValidity([lc, rc], n);
   const fam = familyOf(common);
   if (fam === 'int' || fam === 'float' || fam === 'date' || fam === 'timestamp' || fam === 'duration') {
-    const x = (isBigIntData(common) ? bigintValues(lc.data) : numberValues(lc.data)) as ArrayLike<number>;
-    const y = (isBigIntData(common) ? bigintValues(rc.data) : numberValues(rc.data)) as ArrayLike<number>;
+    // int64 values below 2^53 compare as doubles (no BigInt allocation per read).
+    const big = isBigIntData(common);
+    const dx = big ? int64AsDoubles(bigintValues(lc.data)) : undefined;
+    const dy = dx ? int64AsDoubles(bigintValues(rc.data)) : undefined;
+    const x = (big ? (dy ? dx : bigintValues(lc.data)) : numberValues(lc.data)) as ArrayLike<number>;
+    const y = (big ? (dy ?? bigintValues(rc.data)) : numberValues(rc.data)) as ArrayLike<number>;
     fastCompare(op, x, y, ls, rs, n, out);
     // Plain JS comparisons are wrong only for NaN (Spark: NaN = NaN, NaN above everything): redo those rows.
     if (fam === 'float') for (let i = 0; i < n; i++) if (Number.isNaN(x[i * ls]!) || Number.isNaN(y[i * rs]!)) out[i] = TESTS[op](cmp(i * ls, i * rs)) ? 1 : 0;

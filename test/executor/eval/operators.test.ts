@@ -31,6 +31,23 @@ describe('arithmetic', () => {
     assert.deepEqual(values(col('x').plus(1), b), [-2147483648]);
     assert.deepEqual(values(col('x').multiply(col('x')), b), [1]);
   });
+  it('computes int64 exactly on both sides of 2^53, wrapping at 2^63', () => {
+    const b = batchOf(
+      [
+        { x: 2n ** 53n - 1n, y: 1n },
+        { x: 100_000_000n, y: 100_000_000n },
+        { x: -7n, y: 3n },
+        { x: 2n ** 62n, y: 2n ** 62n },
+        { x: -(2n ** 63n), y: -1n },
+      ],
+      'x bigint, y bigint',
+    );
+    assert.deepEqual(values(col('x').plus(col('y')), b), [2n ** 53n, 200_000_000n, -4n, -(2n ** 63n), 2n ** 63n - 1n]);
+    assert.deepEqual(values(col('x').multiply(col('y')), b), [2n ** 53n - 1n, 10n ** 16n, -21n, 0n, -(2n ** 63n)]);
+    assert.deepEqual(values(col('x').mod(col('y')), b), [0n, 0n, -1n, 0n, 0n]);
+    assert.deepEqual(values(col('x').gt(col('y')), b), [true, false, false, false, false]);
+    assert.deepEqual(values(col('x').minus(col('y')).eq(lit(2n ** 53n - 2n)), b), [true, false, false, false, false]);
+  });
   it('negates numbers', () => {
     assert.deepEqual(values(col('a').negate(), nums), [-7, 7, null]);
   });
