@@ -1,5 +1,6 @@
 import { Field, Int64, type RecordBatch, Schema } from 'apache-arrow';
 import { fixedData } from '../../arrow/build-data.js';
+import { doublesToInt64 } from '../../arrow/int64-as-double.js';
 import { makeBatch } from '../../executor/eval/batch-ops.js';
 import type { RangeSplit } from '../../plan/task-plan.js';
 
@@ -23,10 +24,14 @@ export async function* rangeBatches(split: RangeSplit, signal?: AbortSignal): As
     const remaining = (step > 0n ? end - next + step - 1n : next - end - step - 1n) / (step > 0n ? step : -step);
     const n = Number(remaining < BigInt(RANGE_BATCH_ROWS) ? remaining : BigInt(RANGE_BATCH_ROWS));
     const values = new BigInt64Array(n);
-    if (step === 1n && next > -(2n ** 52n) && next + BigInt(n) < 2n ** 52n) {
-      // Fast path: exact in doubles, avoids a bigint addition per row.
+    const last = next + BigInt(n) * step;
+    if (next > -(2n ** 52n) && next < 2n ** 52n && last > -(2n ** 52n) && last < 2n ** 52n) {
+      // Fast path: exact in doubles, written as int64 words without creating a BigInt per row.
       const base = Number(next);
-      for (let i = 0; i < n; i++) values[i] = BigInt(base + i);
+      const d = Number(step);
+      const doubles = new Float64Array(n);
+      for (let i = 0; i < n; i++) doubles[i] = base + i * d;
+      doublesToInt64(doubles, values);
     } else for (let i = 0; i < n; i++) values[i] = next + BigInt(i) * step;
     next += BigInt(n) * step;
     yield makeBatch(schema, [fixedData(new Int64(), values, null)], n);
