@@ -1,3 +1,5 @@
+import { createGunzip } from 'node:zlib';
+import { Readable } from 'node:stream';
 import { readByteRange } from '../storage/random-access.js';
 import { INCOMPLETE, parseRecord, RecordFields, type CsvDialect } from './csv-tokenizer.js';
 
@@ -33,8 +35,12 @@ export async function* scanRecords(
   chunkBytes = 1 << 20,
 ): AsyncGenerator<void> {
   if (range.start >= range.end || range.start >= range.fileSize) return;
+  const gzip = isGzipped(range.location);
+  if (gzip && range.start > 0) throw new Error('a gzip-compressed file can only be scanned from its start');
   const readFrom = range.start > 0 ? range.start - 1 : 0;
-  const chunks = readByteRange(range.location, conf, readFrom, range.fileSize, chunkBytes)[Symbol.asyncIterator]();
+  // A gzip file is one split: offsets then count decompressed bytes and the scan runs to its end.
+  const end = gzip ? Number.POSITIVE_INFINITY : range.end;
+  const chunks = fileBytes(range.location, conf, readFrom, range.fileSize, chunkBytes)[Symbol.asyncIterator]();
   let buf: Buffer = Buffer.alloc(0);
   let base = readFrom; // absolute offset of buf[0]
   let pos = 0;
@@ -79,7 +85,7 @@ export async function* scanRecords(
     }
     let want = 0;
     for (;;) {
-      if (base + pos >= range.end || (pos >= buf.length && eof)) return;
+      if (base + pos >= end || (pos >= buf.length && eof)) return;
       const next = parseRecord(buf, pos, buf.length, eof, dialect, fields);
       if (next === INCOMPLETE) {
         want = Math.max(want * 2, (buf.length - pos) * 2, chunkBytes);
@@ -97,11 +103,32 @@ export async function* scanRecords(
   }
 }
 
-/** 1-based line number of a byte offset, by counting line feeds before it (used only for error messages). */
-export async function lineNumberAt(location: string, conf: ReadonlyMap<string, string>, offset: number): Promise<number> {
+/** Whether a file is read through gunzip (by its name, as Hadoop's codec factory decides). */
+export function isGzipped(location: string): boolean {
+  return /\.gz$/i.test(location.split('?')[0]!);
+}
+
+/** The (decompressed) bytes of a file from `start`. */
+async function* fileBytes(location: string, conf: ReadonlyMap<string, string>, start: number, size: number, chunkBytes: number): AsyncGenerator<Buffer> {
+  const raw = readByteRange(location, conf, start, size, chunkBytes);
+  if (!isGzipped(location)) return yield* raw;
+  const gunzip = Readable.from(raw).pipe(createGunzip({ chunkSize: 256 << 10 }));
+  try {
+    for await (const chunk of gunzip) yield chunk as Buffer;
+  } finally {
+    gunzip.destroy();
+  }
+}
+
+/** 1-based line number of a (decompressed) byte offset, by counting line feeds before it (used only for error messages). */
+export async function lineNumberAt(location: string, conf: ReadonlyMap<string, string>, offset: number, size: number): Promise<number> {
   let lines = 1;
-  for await (const chunk of readByteRange(location, conf, 0, offset)) {
-    for (let i = chunk.indexOf(LF); i >= 0; i = chunk.indexOf(LF, i + 1)) lines++;
+  let seen = 0;
+  for await (const chunk of fileBytes(location, conf, 0, size, 1 << 20)) {
+    const part = seen + chunk.length > offset ? chunk.subarray(0, offset - seen) : chunk;
+    for (let i = part.indexOf(LF); i >= 0; i = part.indexOf(LF, i + 1)) lines++;
+    seen += part.length;
+    if (seen >= offset) break;
   }
   return lines;
 }

@@ -1,7 +1,7 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
 import type { Split, TaskContext } from '../datasource.js';
 import { displayLocation } from '../storage/location.js';
-import { CONTINUE, PAUSE, STOP, lineNumberAt, scanRecords } from './csv-record-scanner.js';
+import { CONTINUE, PAUSE, STOP, isGzipped, lineNumberAt, scanRecords } from './csv-record-scanner.js';
 import { RecordAssembler } from './csv-record-reader.js';
 import type { CsvReadOptions } from './csv-options.js';
 import type { CsvDialect } from './csv-tokenizer.js';
@@ -26,7 +26,7 @@ export function dialectOf(opts: CsvReadOptions): CsvDialect {
   return { sep: opts.sep, quote: opts.quote, escape: opts.escape, multiLine: opts.multiLine };
 }
 
-/** Cuts files into byte ranges of `maxSplitBytes`; multiLine files stay whole (a quoted line feed is no boundary). */
+/** Cuts files into byte ranges of `maxSplitBytes`; multiLine and gzip files stay whole (a quoted line feed is no boundary; gzip cannot be entered midway). */
 export function planCsvSplits(
   files: readonly { location: string; size: number }[],
   maxSplitBytes: number,
@@ -37,7 +37,7 @@ export function planCsvSplits(
   const splits: CsvSplit[] = [];
   for (const f of files) {
     if (f.size === 0) continue;
-    const step = multiLine ? f.size : maxSplitBytes;
+    const step = multiLine || isGzipped(f.location) ? f.size : maxSplitBytes;
     for (let start = 0; start < f.size; start += step) {
       const end = Math.min(f.size, start + step);
       splits.push({
@@ -86,7 +86,7 @@ export async function* readCsvSplit(split: CsvSplit, opts: CsvReadOptions, schem
   }
   if (failedAt >= 0) {
     const problem = assembler.failure!;
-    throw new CsvParseError(displayLocation(split.file), await lineNumberAt(split.file, ctx.conf, failedAt), problem.column, problem.reason);
+    throw new CsvParseError(displayLocation(split.file), await lineNumberAt(split.file, ctx.conf, failedAt, split.fileSize), problem.column, problem.reason);
   }
   if (assembler.rows > 0) yield assembler.finish();
 }

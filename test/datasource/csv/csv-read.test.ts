@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { Field, Int32, Schema, Utf8, type RecordBatch } from 'apache-arrow';
 import { csvSource } from '../../../src/datasource/csv/index.js';
 import type { CsvSplit } from '../../../src/datasource/csv/index.js';
@@ -124,6 +125,17 @@ describe('csv source: reading', () => {
     assert.deepEqual(rows, [[1], [2], [3]]);
     assert.equal((plan.splits as CsvSplit[]).length, 2);
     assert.deepEqual((await readCsv([path.join(dir, 'dir', '*-1.csv')], { header: 'true' })).rows, [['3']]);
+  });
+
+  it('reads gzip-compressed files whole, with line numbers of the decompressed text', async () => {
+    const lines = ['id,name', ...Array.from({ length: 5000 }, (_, i) => `${i},"n ${i}"`)];
+    const p = file('big.csv.gz', gzipSync(`${lines.join('\n')}\n`));
+    const { plan, rows } = await readCsv([p], { header: 'true', inferSchema: 'true', maxSplitBytes: '100' });
+    assert.equal(plan.splits.length, 1);
+    assert.equal(rows.length, 5000);
+    assert.deepEqual(rows[4999], [4999, 'n 4999']);
+    const bad = file('bad.csv.gz', gzipSync('id\n1\n2\nx\n'));
+    await assert.rejects(readCsv([bad], { header: 'true', schema: 'id INT', mode: 'FAILFAST' }), /bad\.csv\.gz at line 4, column 'id'/);
   });
 
   it('validates options and schemas up front, naming the option and the allowed values', async () => {
