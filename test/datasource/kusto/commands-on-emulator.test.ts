@@ -1,8 +1,12 @@
 // The command builders against the local emulator through the unmodified azure-kusto-data SDK: the
-// staging-table policies, the attempt-tagged exactly-once move, the query forms and pushdown.
+// staging-table policies, the attempt-tagged exactly-once move, the query forms and pushdown,
+// partitioned exports, and ingestion of the CSV encoder's output.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import * as A from 'apache-arrow';
 import { Client } from 'azure-kusto-data';
+import { encodeBatch } from '../../../src/datasource/kusto/csv/arrow-csv-encoder.js';
+import { kustoColumnsOfArrowSchema } from '../../../src/datasource/kusto/types/arrow-to-kusto.js';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator/index.js';
 import * as T from '../../../src/datasource/kusto/kql/table-commands.js';
 import * as X from '../../../src/datasource/kusto/kql/extent-commands.js';
@@ -114,6 +118,28 @@ describe('Kusto command builders on the emulator', () => {
       }
     }
     assert.equal(records, 2);
+  });
+
+  it('ingests the CSV encoder\'s output with every column type', async () => {
+    const st = new A.Struct([new A.Field('k', new A.Utf8(), true), new A.Field('l', new A.List(new A.Field('i', new A.Int64(), true)), true)]);
+    const data = new A.Table({
+      s: A.vectorFromArray(['a,"b"\nc', 'é😀', null]),
+      l: A.vectorFromArray([1n, -42n, null], new A.Int64()),
+      i: A.vectorFromArray([1, null, -5], new A.Int32()),
+      r: A.vectorFromArray([1e10, NaN, 0.1], new A.Float64()),
+      b: A.vectorFromArray([true, false, null], new A.Bool()),
+      t: A.vectorFromArray([Date.UTC(2020, 0, 1, 10), Date.UTC(2020, 0, 1, 10, 0, 5, 123), null], new A.TimestampMillisecond()),
+      d: A.vectorFromArray([{ k: 'x"y', l: [1n, null] }, null, { k: null, l: [] }], st),
+    });
+    await mgmt(T.createTableCommand('Typed', kustoColumnsOfArrowSchema(data.schema)));
+    const csv = Buffer.concat(encodeBatch(data.batches[0]!)).toString('utf8');
+    await mgmt(`.ingest inline into table ['Typed'] <| ${csv}`);
+    const rows = await query(`Typed | extend ts = tostring(t), rs = tostring(r) | project-away t, r`);
+    assert.deepEqual(rows, [
+      { s: 'a,"b"\nc', l: 1, i: 1, b: true, d: { k: 'x"y', l: [1, null] }, ts: '2020-01-01T10:00:00.0000000Z', rs: '10000000000' },
+      { s: 'é😀', l: -42, i: null, b: false, d: null, ts: '2020-01-01T10:00:05.1230000Z', rs: 'NaN' },
+      { s: '', l: null, i: -5, b: null, d: { l: [] }, ts: '', rs: '0.1' },
+    ]);
   });
 
   it('drops the staging table', async () => {
