@@ -38,3 +38,8 @@ export type { TaskFailureReport } from './errors/task-failed-error.js';
 export { NoLiveExecutorsError } from './errors/no-live-executors-error.js';
 export { createBackend } from './driver/backends/create-backend.js';
 export type { CreateBackendOptions } from './driver/backends/create-backend.js';
+export { PathNotFoundError, NoFilesMatchedError, PathAlreadyExistsError, StorageAccessError } from './datasource/storage/storage-errors.js';
+export { registerSchemeResolver } from './datasource/storage/location.js';
+export type { Location, SchemeResolver, FileEntry } from './datasource/storage/location.js';
+export { ParquetFileError, ParquetSchemaMismatchError } from './datasource/parquet/parquet-errors.js';
+export { CsvParseError } from './datasource/csv/csv-errors.js';
