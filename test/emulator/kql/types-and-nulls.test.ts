@@ -86,6 +86,17 @@ describe('awkward values', () => {
     assert.deepEqual(await db.column('Events | where dec > 0 and dec < decimal(0.1) | project tostring(dec)'), ['0.000000000000000001']);
   });
 
+  it('todatetime() reads zoned text as that instant and naive text as UTC, whatever the session TimeZone', async () => {
+    await db.connection.run("SET TimeZone='America/New_York'");
+    try {
+      const r = await db.query('print a=todatetime("2024-01-01T02:00:00+02:00"), b=todatetime("2024-01-01T00:00:00Z"), c=todatetime("2024-01-01 00:00:00"), d=todatetime("2024-01-01"), e=tostring(todatetime("2024-01-01T00:00:00.1234567z"))');
+      const jan1 = 17_040_672_000_000_000n;
+      assert.deepEqual(r.rows, [[jan1, jan1, jan1, jan1, '2024-01-01T00:00:00.1234567Z']]);
+    } finally {
+      await db.connection.run("SET TimeZone='UTC'");
+    }
+  });
+
   it('timespans: negative, fractional, compared and summed', async () => {
     assert.deepEqual(await db.column('Events | where span < 0s | project tostring(span)'), ['-00:00:00.0000001']);
     assert.deepEqual(await db.column('Events | where span between (1h .. 2h) | project id'), [1n, 2n]);

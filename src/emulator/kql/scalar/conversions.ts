@@ -92,10 +92,15 @@ function stringToIntegral(s: string, sqlType: 'BIGINT' | 'INTEGER'): string {
   return `CASE WHEN regexp_matches(${s}, ${INTEGER_TEXT}) THEN TRY_CAST(trim(${s}) AS ${sqlType}) ELSE TRY_CAST(trunc(TRY_CAST(trim(${s}) AS DOUBLE)) AS ${sqlType}) END`;
 }
 
-/** ISO-8601-like text to ticks, keeping all 7 fractional digits. */
+/**
+ * ISO-8601-like text to ticks, keeping all 7 fractional digits. Text with a zone (`Z`, `+02:00`)
+ * is read as that instant; text without one is UTC, whatever the DuckDB session's TimeZone.
+ */
 export function stringToDatetime(s: string): string {
   const frac = `COALESCE(TRY_CAST(rpad(NULLIF(regexp_extract(${s}, ':[0-9]{2}\\.([0-9]{1,7})', 1), ''), 7, '0') AS BIGINT), 0)`;
-  return `(epoch_us(date_trunc('second', TRY_CAST(trim(${s}) AS TIMESTAMPTZ))) * 10 + ${frac})`;
+  const zoned = `regexp_matches(${s}, '[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?\\s*([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)\\s*$')`;
+  const seconds = `CASE WHEN ${zoned} THEN epoch_us(date_trunc('second', TRY_CAST(upper(trim(${s})) AS TIMESTAMPTZ))) ELSE epoch_us(date_trunc('second', TRY_CAST(trim(${s}) AS TIMESTAMP))) END`;
+  return `(${seconds} * 10 + ${frac})`;
 }
 
 /** `[-][d.]hh:mm[:ss[.fffffff]]` text to ticks. */
