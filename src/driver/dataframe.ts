@@ -81,6 +81,11 @@ export class DataFrame {
     });
   }
 
+  /** Adds or replaces several columns at once (in the record's order). */
+  withColumns(columns: Readonly<Record<string, Column>>): DataFrame {
+    return Object.entries(columns).reduce<DataFrame>((df, [name, c]) => df.withColumn(name, c), this);
+  }
+
   /** Renames a column; a no-op when there is no such column (as in Spark). */
   withColumnRenamed(existing: string, renamed: string): DataFrame {
     return this.#derive((r) => {
@@ -121,6 +126,39 @@ export class DataFrame {
   }
   unionAll(other: DataFrame): DataFrame {
     return this.union(other);
+  }
+
+  /**
+   * Union matching columns by name (case-insensitively) instead of position. A column missing on
+   * one side is an error, or null-filled with `allowMissingColumns` (as Spark's unionByName).
+   */
+  unionByName(other: DataFrame, options: { allowMissingColumns?: boolean } = {}): DataFrame {
+    const allow = options.allowMissingColumns ?? false;
+    const align = (a: ResolvedPlan, b: ResolvedPlan): DataFrame => {
+      const find = (s: Schema, name: string) => s.fields.find((f) => f.name === name) ?? s.fields.find((f) => f.name.toLowerCase() === name.toLowerCase());
+      const names = [...a.schema.fields.map((f) => f.name)];
+      if (allow) for (const f of b.schema.fields) if (!find(a.schema, f.name)) names.push(f.name);
+      const side = (r: ResolvedPlan, label: string): Expr[] =>
+        names.map((n) => {
+          const f = find(r.schema, n);
+          if (f) return f.name === n ? col(n).expr : { kind: 'alias', expr: col(f.name).expr, name: n };
+          if (!allow) throw new PlanError(`unionByName(): column '${n}' is missing on the ${label} side; available: ${r.schema.fields.map((x) => x.name).join(', ')}`, { context: { column: n } });
+          return { kind: 'alias', expr: { kind: 'lit', value: null }, name: n };
+        });
+      const left = new DataFrame(this.#host, a).#derive((r) => ({ kind: 'Project', input: r.node, exprs: side(r, 'left') }));
+      if (!allow && b.schema.fields.length !== names.length) {
+        const extra = b.schema.fields.filter((f) => !find(a.schema, f.name)).map((f) => f.name);
+        throw new PlanError(`unionByName(): column(s) ${extra.map((n) => `'${n}'`).join(', ')} exist only on the right side`, { resolution: 'Pass { allowMissingColumns: true } to fill them with nulls.' });
+      }
+      return left.union(new DataFrame(this.#host, b).#derive((r) => ({ kind: 'Project', input: r.node, exprs: side(r, 'right') })));
+    };
+    const a = this.#state;
+    const b = other.#state;
+    if (a instanceof Promise || b instanceof Promise) {
+      const joined = Promise.all([a, b]).then(([x, y]) => align(x, y).#state);
+      return new DataFrame(this.#host, joined);
+    }
+    return align(a, b);
   }
 
   /** Deals the input's splits round-robin to n tasks (narrow: no shuffle, so never more tasks than splits). */

@@ -109,6 +109,23 @@ describe('actions', () => {
     ]);
     assert.throws(() => a.union(spark.range(1)), /same number of columns/);
   });
+  it('unionByName matches columns by name and can fill missing ones with nulls', async () => {
+    const a = spark.createDataFrame([{ x: 1, y: 'a' }]);
+    const b = spark.createDataFrame([{ Y: 'b', x: 2 }]);
+    assert.deepEqual(await a.unionByName(b).collect(), [
+      { x: 1, y: 'a' },
+      { x: 2, y: 'b' },
+    ]);
+    const c = spark.createDataFrame([{ x: 3, z: true }]);
+    assert.throws(() => a.unionByName(c), /unionByName\(\): column 'y' is missing on the right side; available: x, z/);
+    assert.deepEqual(await a.unionByName(c, { allowMissingColumns: true }).collect(), [
+      { x: 1, y: 'a', z: null },
+      { x: 3, y: null, z: true },
+    ]);
+  });
+  it('withColumns adds several columns', async () => {
+    assert.deepEqual(await spark.range(1).withColumns({ a: lit(1), b: col('id').plus(1) }).collect(), [{ id: 0n, a: 1, b: 1n }]);
+  });
   it('repartition and coalesce change the number of tasks, not the rows', async () => {
     const before = stages.length;
     assert.equal(await spark.range(100, { partitions: 6 }).repartition(2).count(), 100);
