@@ -81,6 +81,8 @@ export function translateTabular(node: Node, ctx: Ctx): Rel {
       const arg = functionArguments(node)[0];
       // table('T') names a table of the current database.
       if (fn === 'table' && arg && typeof arg.LiteralValue === 'string' && functionArguments(node).length === 1) return tableReference(ctx, arg.LiteralValue, node);
+      // materialize() is a caching hint: the rows are the same without it.
+      if (fn === 'materialize' && arg) return translateTabular(arg, ctx);
       throw unsupported('Function', fn, 'tabular functions');
     }
     case 'PathExpression':

@@ -261,6 +261,7 @@ describe('let, getschema, evaluate, mv-expand', () => {
   it('scalar and tabular let statements', async () => {
     assert.deepEqual(await db.column('let lim = 15; let Big = Events | where n > lim; Big | count'), [4n]);
     assert.deepEqual(await db.column('let T1 = People | where id == 1; T1 | join kind=inner T1 on city | count'), [2n]);
+    assert.deepEqual(await db.column('let M = materialize(People | where id == 1); M | join kind=inner M on city | count'), [2n]);
   });
 
   it('getschema lists ColumnName, ColumnOrdinal, DataType (CLR) and ColumnType', async () => {
