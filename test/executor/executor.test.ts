@@ -81,6 +81,17 @@ describe('BullMQ backend with in-process executors (real Redis, real runTask)', 
     assert.ok(cancelled.some((id) => id.startsWith('job-3:0:') && id !== 'job-3:0:0'), `aborted running tasks end as failed entries: ${cancelled.join(' ')}`);
   });
 
+  it('finds the outcome of a task whose completion event it never saw', async () => {
+    // Same ids twice: BullMQ keeps the finished entry and adds nothing, so no new event will come;
+    // only the driver's sweep of unfinished tasks can answer (within its 5 s interval).
+    const stage = () => rangeCountStage({ appId: 'app-a', jobId: 'job-again', n: 1, rowsPerTask: 42 });
+    await backend.runStage(stage());
+    const t0 = Date.now();
+    const [again] = await backend.runStage(stage());
+    assert.equal((again!.output as { count: number }).count, 42);
+    assert.ok(Date.now() - t0 < 7000);
+  });
+
   it('keeps two applications on one Redis apart', async () => {
     const other = await backendFor(prefix, 'app-b');
     try {

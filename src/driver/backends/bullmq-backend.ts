@@ -29,6 +29,9 @@ export interface BullmqBackendOptions {
   readonly log: Logger;
 }
 
+/** How often unfinished tasks are checked directly, in case their QueueEvents event was missed. */
+const SWEEP_INTERVAL_MS = 5000;
+
 interface Entry {
   readonly tracker: StageTracker;
   readonly partition: number;
@@ -58,6 +61,8 @@ export class BullmqBackend implements SchedulerBackend {
   readonly #entries = new Map<string, Entry>();
   #parallelism = 0;
   #aliveTimer: NodeJS.Timeout | undefined;
+  #sweepTimer: NodeJS.Timeout | undefined;
+  #sweeping = false;
   #closed = false;
 
   private constructor(opts: BullmqBackendOptions, conn: Redis) {
@@ -111,6 +116,8 @@ export class BullmqBackend implements SchedulerBackend {
     await this.#conn.multi().sadd(clusterKeys.apps(prefix), appId).publish(clusterKeys.appsChanged(prefix), appId).exec();
     this.#aliveTimer = setInterval(() => this.#markAlive().catch((err: Error) => this.#opts.log.warn({ err: err.message }, 'app heartbeat failed')), APP_ALIVE_TTL_MS / 3);
     this.#aliveTimer.unref();
+    this.#sweepTimer = setInterval(() => void this.#sweep(), SWEEP_INTERVAL_MS);
+    this.#sweepTimer.unref();
     const live = await this.executors();
     this.#opts.log.info(
       { master: this.master, queue: queueName(appId), prefix, executors: live.map((e) => `${e.executorId}@${e.host}(${e.cores})`), cores: this.#parallelism },
@@ -199,6 +206,31 @@ export class BullmqBackend implements SchedulerBackend {
     });
   }
 
+  /**
+   * Safety net behind QueueEvents: an outcome whose event was lost (trimmed stream, reconnect) is
+   * read from the entry itself, so a stage can never wait forever on a task that already ended.
+   */
+  async #sweep(): Promise<void> {
+    if (this.#sweeping || this.#closed || this.#entries.size === 0) return;
+    this.#sweeping = true;
+    try {
+      for (const [id, entry] of [...this.#entries]) {
+        if (entry.tracker.settled || entry.tracker.isDone(entry.partition)) continue;
+        const state = await this.#queue.getJobState(id);
+        if (state !== 'completed' && state !== 'failed') continue;
+        const job = await Job.fromId(this.#queue, id);
+        if (!job) continue;
+        this.#opts.log.debug({ entry: id, state }, 'task outcome found by sweep');
+        if (state === 'completed') this.#onCompleted(id, job.returnvalue);
+        else await this.#onFailed(id, job.failedReason);
+      }
+    } catch (err) {
+      this.#opts.log.debug({ err: (err as Error).message }, 'sweep failed');
+    } finally {
+      this.#sweeping = false;
+    }
+  }
+
   async #cancelStage(stage: StageSpec): Promise<void> {
     if (this.#closed) return;
     const { prefix, appId } = this.#opts;
@@ -245,6 +277,7 @@ export class BullmqBackend implements SchedulerBackend {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#aliveTimer);
+    clearInterval(this.#sweepTimer);
     const trackers = new Set([...this.#entries.values()].map((e) => e.tracker));
     for (const t of trackers) t.cancelled(new Error('The backend was closed'));
     this.#entries.clear();
