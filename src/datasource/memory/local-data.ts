@@ -2,6 +2,7 @@ import { type RecordBatch, type Schema, Table } from 'apache-arrow';
 import { base64ByteLength, batchesToBase64, tableFromBase64 } from '../../arrow/ipc-base64.js';
 import { schemaFromJson, schemaToJson } from '../../arrow/schema-json.js';
 import { ConfigError } from '../../errors/kjob-error.js';
+import { typeName } from '../../arrow/data-types.js';
 import type { LocalDataNode } from '../../plan/plan-node.js';
 import { rowsToTable } from './rows-to-table.js';
 
@@ -57,6 +58,14 @@ export function localDataSchema(node: LocalDataNode): Schema {
 function conformTable(table: Table, schema: Schema): Table {
   const missing = schema.fields.filter((f) => !table.schema.fields.some((g) => g.name === f.name));
   if (missing.length) throw new ConfigError(`createDataFrame: the Arrow table has no column ${missing.map((f) => `'${f.name}'`).join(', ')} named in the schema`);
+  for (const f of schema.fields) {
+    const actual = table.schema.fields.find((g) => g.name === f.name)!;
+    if (typeName(actual.type) !== typeName(f.type))
+      throw new ConfigError(`createDataFrame: column '${f.name}' is ${typeName(actual.type)} in the Arrow table but ${typeName(f.type)} in the schema`, {
+        context: { column: f.name },
+        resolution: 'Pass the table without a schema and cast the column with withColumn(name, col(name).cast(type)).',
+      });
+  }
   return table.select(schema.fields.map((f) => f.name));
 }
 

@@ -57,6 +57,8 @@ describe('createDataFrame data', () => {
     assert.throws(() => localDataNode([{ s: 'x'.repeat(2000) }], { maxBytes: 1000 }), /over the 1000-byte cap/);
     const fromArrow = localDataNode(tableFromArrays({ a: Int32Array.from([1, 2]), b: Float64Array.from([1, 2]) }), { schema: toArrowSchema('b double') });
     assert.deepEqual(fromArrow.schema.fields.map((f) => f.name), ['b']);
+    assert.throws(() => localDataNode(tableFromArrays({ a: Int32Array.from([1]) }), { schema: toArrowSchema('a string') }), /column 'a' is int32 in the Arrow table but string in the schema/);
+    assert.throws(() => localDataNode(tableFromArrays({ a: Int32Array.from([1]) }), { schema: toArrowSchema('z int') }), /has no column 'z'/);
   });
 });
 
