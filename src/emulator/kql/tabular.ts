@@ -64,6 +64,7 @@ export function translateTabular(node: Node, ctx: Ctx): Rel {
       return impl({ ctx, input, op, result: node });
     }
     case 'ParenthesizedExpression':
+    case 'MaterializeExpression': // materialize() is a caching hint: the rows are the same without it
       return translateTabular(requireChild(node, 'Expression'), ctx);
     case 'NameReference':
       return tableReference(ctx, simpleName(node), node);
@@ -81,8 +82,6 @@ export function translateTabular(node: Node, ctx: Ctx): Rel {
       const arg = functionArguments(node)[0];
       // table('T') names a table of the current database.
       if (fn === 'table' && arg && typeof arg.LiteralValue === 'string' && functionArguments(node).length === 1) return tableReference(ctx, arg.LiteralValue, node);
-      // materialize() is a caching hint: the rows are the same without it.
-      if (fn === 'materialize' && arg) return translateTabular(arg, ctx);
       throw unsupported('Function', fn, 'tabular functions');
     }
     case 'PathExpression':
