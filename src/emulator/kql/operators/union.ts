@@ -1,6 +1,6 @@
 import type { KustoType } from '../../contracts.js';
 import type { Col, Ctx, Rel } from '../context.js';
-import { nullOf } from '../context.js';
+import { nullOf, storageCast } from '../context.js';
 import { unsupported } from '../errors.js';
 import { str } from '../sql.js';
 import { child, elements, type Node, semanticColumns } from '../syntax.js';
@@ -34,7 +34,8 @@ export function unionOf(ctx: Ctx, op: Node, inputs: Rel[], result: Node): Rel {
       const type = out.type ?? 'dynamic';
       if (withSource !== undefined && i === 0 && out.name === withSource) return `${str(rel.tableName ?? '')} AS ${id}`;
       const src = sourceFor(out, rel);
-      return `${src ? `${alias}.${src.id}` : nullOf(type)} AS ${id}`;
+      // Each branch casts to the result type so that UNION ALL cannot widen a column's storage type.
+      return `${src ? storageCast(`${alias}.${src.id}`, type) : nullOf(type)} AS ${id}`;
     });
     return `SELECT ${parts.join(', ')} FROM (${rel.sql}) AS ${alias}`;
   });
