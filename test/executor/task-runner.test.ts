@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { tableFromBase64 } from '../../src/arrow/ipc-base64.js';
 import { runTask } from '../../src/executor/task-runner.js';
-import { isPartitionFunctionRegistered } from '../../src/executor/partition-functions.js';
+import { isPartitionFunctionRegistered, registerPartitionFunction } from '../../src/executor/partition-functions.js';
+import { projectBatch } from '../../src/executor/eval/batch-ops.js';
 import { col, lit, upper } from '../../src/plan/functions.js';
 import { localDataNode } from '../../src/datasource/memory/local-data.js';
 import type { PlanNode } from '../../src/plan/plan-node.js';
@@ -95,6 +96,14 @@ describe('runTask', () => {
     assert.equal((globalThis as Record<string, unknown>)['__fixtureJobRan'], undefined);
   });
 
+  it('refuses a partition whose batches change type midway', async () => {
+    registerPartitionFunction('shapeShifter', async function* (batches) {
+      let k = 0;
+      for await (const b of batches) yield projectBatch(b, [(k++ === 0 ? col('id') : col('id').cast('string')).alias('id').expr], { nowMicros: 0n });
+    });
+    const [d] = await descriptions({ kind: 'MapPartitions', name: 'shapeShifter', input: { kind: 'Range', start: '0', end: '100000', step: '1', partitions: 1 } }, { kind: 'collect' });
+    await assert.rejects(runTask(d!, rc), { code: 'SCHEMA_MISMATCH', message: /column 'id' is string instead of int64/ });
+  });
   it('fails clearly when a partition function is not registered anywhere', async () => {
     const [d] = await descriptions({ kind: 'MapPartitions', name: 'ghost', input: { kind: 'Range', start: '0', end: '1', step: '1', partitions: 1 } }, { kind: 'collect' });
     await assert.rejects(runTask(d!, rc), /No mapPartitions function named 'ghost' is registered/);
