@@ -220,3 +220,27 @@ describe('emulator management commands', () => {
     assert.deepEqual(rows(await client.execute(db, '.show cluster | count')), [{ Count: 1 }]);
   });
 });
+
+describe('large inline ingestion', () => {
+  it('lands a 4 MB .ingest inline command whole and keeps the journal bounded', async () => {
+    const { client, close } = await emulatorWithClient();
+    try {
+      await client.execute('big', '.create table L (i:long, s:string)');
+      const lines: string[] = [];
+      let bytes = 0;
+      let i = 0;
+      while (bytes < 4 * 1024 * 1024 - 100) {
+        i++;
+        const l = `${i},"payload ${i} with, comma"`;
+        lines.push(l);
+        bytes += l.length + 1;
+      }
+      await client.execute('big', `.ingest inline into table L <|\n${lines.join('\n')}`);
+      assert.deepEqual(rows(await client.execute('big', 'L | summarize n = count(), s = sum(i)')), [{ n: i, s: (i * (i + 1)) / 2 }]);
+      const journal = rows(await client.execute('big', ".show commands | where CommandType == 'InlineIngest' or Text startswith '.ingest' | project len = strlen(Text)"));
+      assert.ok(journal.length === 1 && Number(journal[0]!['len']) <= 65_537);
+    } finally {
+      await close();
+    }
+  });
+});
