@@ -28,6 +28,12 @@ export interface DataManagementOptions {
   readonly dataDir?: string;
   /** Host Azurite listens on. Default 127.0.0.1. */
   readonly storageHost?: string;
+  /**
+   * Host name put in the storage endpoints and SAS URLs handed to clients, when it differs from the
+   * bind address (e.g. the docker-compose service name with storageHost 0.0.0.0). Also added to the
+   * table certificate. Default: the bind address (127.0.0.1 for 0.0.0.0).
+   */
+  readonly advertisedHost?: string;
   readonly blobPort?: number;
   readonly queuePort?: number;
   readonly tablePort?: number;
@@ -67,7 +73,8 @@ export async function attachDataManagement(engine: EmulatorEngine, options: Data
     account = parseConnectionString(options.storageConnectionString);
   } else {
     const certDir = options.dataDir ? join(options.dataDir, 'certs') : (tempDir = await mkdtemp(join(tmpdir(), 'kjob-emulator-')));
-    const cert = await ensureSelfSignedCertificate(certDir, options.certificateHosts ?? []);
+    const advertised = options.advertisedHost ?? (options.storageHost === '0.0.0.0' || options.storageHost === '::' ? '127.0.0.1' : undefined);
+    const cert = await ensureSelfSignedCertificate(certDir, [...(options.certificateHosts ?? []), ...(advertised && advertised !== '127.0.0.1' && advertised !== 'localhost' ? [advertised] : [])]);
     caCertPath = cert.certPath;
     tableCa = await readFile(cert.certPath);
     azurite = await startAzurite({
@@ -78,7 +85,13 @@ export async function attachDataManagement(engine: EmulatorEngine, options: Data
       tableCertPath: cert.certPath,
       tableKeyPath: cert.keyPath,
     });
-    account = devStorageAccount({ blob: azurite.blobEndpoint, queue: azurite.queueEndpoint, table: azurite.tableEndpoint });
+    const advertise = (endpoint: string) => {
+      if (!advertised) return endpoint;
+      const u = new URL(endpoint);
+      u.hostname = advertised;
+      return u.origin;
+    };
+    account = devStorageAccount({ blob: advertise(azurite.blobEndpoint), queue: advertise(azurite.queueEndpoint), table: advertise(azurite.tableEndpoint) });
   }
 
   const stopAll: (() => Promise<void> | void)[] = [];
