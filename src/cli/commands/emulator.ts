@@ -41,14 +41,15 @@ export const command: CommandModule = {
       .option('--port <port>', 'port to listen on (0 picks a free one)', '8080')
       .option('--host <host>', 'address to bind', '127.0.0.1')
       .option('--data-dir <dir>', 'keep data in this directory across restarts (default: in memory)')
+      .option('--advertised-host <name>', 'host name clients use to reach the in-process storage (e.g. the docker-compose service name); added to the table certificate')
       .option('--storage-connection-string <cs>', 'use this storage account (account key) instead of starting Azurite in process')
       .option('--auth-token <token=principal>', 'enable auth: a bearer token and its principal, e.g. tok1=aadapp=myapp (repeatable)', collect, [])
       .option('--cluster-admin <principal>', 'with auth: a principal allowed everything (repeatable)', collect, [])
-      .action(async (opts: { port: string; host: string; dataDir?: string; storageConnectionString?: string; authToken: string[]; clusterAdmin: string[] }) => {
+      .action(async (opts: { port: string; host: string; dataDir?: string; storageConnectionString?: string; advertisedHost?: string; authToken: string[]; clusterAdmin: string[] }) => {
         const log = childLogger({ component: 'emulator' });
         const { startEmulator } = await import('../../emulator/index.js');
         const auth = authOptions(opts.authToken, opts.clusterAdmin);
-        const emu = await startEmulator({ port: parsePort(opts.port), host: opts.host, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.storageConnectionString ? { storageConnectionString: opts.storageConnectionString } : {}), ...(auth ? { auth } : {}) });
+        const emu = await startEmulator({ port: parsePort(opts.port), host: opts.host, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.storageConnectionString ? { storageConnectionString: opts.storageConnectionString } : {}), ...(auth ? { auth } : {}), dataManagement: { storageHost: opts.host, ...(opts.advertisedHost ? { advertisedHost: opts.advertisedHost } : {}) } });
         process.stdout.write(`KUSTO_CLUSTER_URL=${emu.clusterUrl}\n`);
         // The in-process Azurite uses the public development key; an account the user passed in keeps its key off stdout.
         if (emu.dataManagement.caCertPath) {
