@@ -35,3 +35,5 @@ export * from './polling/move-extents-policy.js';
 export * from './polling/read-mode-decision.js';
 export * from './naming/staging-names.js';
 export * from './schema/adjust-schema.js';
+export * from './ingest/blob-ingestion-properties.js';
+export * from './polling/ingestion-status.js';

@@ -67,7 +67,12 @@ function boundedTag(prefix: string, body: string): string {
  * see kql/extent-commands.ts). A `drop-by:` tag: made for selecting extents, not indexed for dedup.
  */
 export function attemptExtentTag(requestId: string, partition: number, attempt: number): string {
-  return boundedTag('drop-by:', `kjob-${requestId}-p${partition}-a${attempt}`);
+  return `drop-by:${attemptTagValue(requestId, partition, attempt)}`;
+}
+
+/** The attempt tag without its `drop-by:` prefix: what the ingest SDK's `dropByTags` takes (it adds the prefix). */
+export function attemptTagValue(requestId: string, partition: number, attempt: number): string {
+  return boundedTag('drop-by:', `kjob-${requestId}-p${partition}-a${attempt}`).slice('drop-by:'.length);
 }
 
 /**
