@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -57,6 +58,14 @@ if (tsc.status !== 0) {
   console.error('Type check failed.');
   process.exit(tsc.status ?? 1);
 }
+// One certificate for the emulator's https table endpoint, trusted by every test process from start-up.
+const certDir = join(tmpdir(), 'kjob-test-certs');
+const certRun = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/ensure-test-cert.ts'), certDir], { cwd: root, encoding: 'utf8' });
+if (certRun.status !== 0) {
+  console.error('Could not create the test certificate:\n' + certRun.stderr);
+  process.exit(1);
+}
+const { certPath } = JSON.parse(certRun.stdout.trim().split('\n').pop());
 const roots = process.argv.slice(2).length ? process.argv.slice(2) : ['test'];
 const files = roots.flatMap((r) => (statSync(r).isDirectory() ? findTests(r) : [r])).map((f) => relative(root, join(process.cwd(), f))).sort();
 if (files.length === 0) {
@@ -66,6 +75,6 @@ if (files.length === 0) {
 const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=900000', ...files], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, KJOB_TEST_REDIS_URL: redisUrl.href, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
+  env: { ...process.env, NODE_EXTRA_CA_CERTS: certPath, KJOB_TEST_CERT_DIR: certDir, KJOB_TEST_REDIS_URL: redisUrl.href, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
 });
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
