@@ -8,6 +8,7 @@ import { PlanError } from '../errors/kjob-error.js';
 import { analyzeStep, unionSchema } from '../plan/analyze.js';
 import { Column } from '../plan/column.js';
 import { explainPlan } from '../plan/explain.js';
+import { explainTasks } from '../plan/explain-tasks.js';
 import { pruneForCount } from '../plan/prune-for-count.js';
 import type { Expr } from '../plan/expr.js';
 import { col } from '../plan/functions.js';
@@ -16,7 +17,7 @@ import type { CollectOutput, CountOutput } from '../plan/task-plan.js';
 import { resolveColumn } from '../plan/type-rules.js';
 import { tableToRows, type Row } from './collect-rows.js';
 import { DataFrameWriter } from './dataframe-writer.js';
-import { runAction, type ActionHost } from './run-action.js';
+import { planAction, runAction, type ActionHost } from './run-action.js';
 import { formatShow } from './show.js';
 
 /** A plan node together with its analyzed output schema. */
@@ -201,11 +202,24 @@ export class DataFrame {
   async plan(): Promise<PlanNode> {
     return (await this.#state).node;
   }
-  async explainString(): Promise<string> {
-    return `== Logical Plan ==\n${explainPlan((await this.#state).node)}\n`;
+  /**
+   * The logical plan; with `'extended'` also the tasks a collect would run and what each source was
+   * offered and accepted for pushdown (this plans the read with the sources, but runs no task).
+   */
+  async explainString(mode: 'simple' | 'extended' = 'simple'): Promise<string> {
+    const r = await this.#state;
+    const logical = `== Logical Plan ==\n${explainPlan(r.node)}\n`;
+    if (mode === 'simple') return logical;
+    const planned = await planAction(this.#host, r.node, { kind: 'collect' }, this.#host.nextJobId());
+    try {
+      const scans = planned.scans.map((s) => ({ format: s.format, offeredFilters: s.offer.filters, ...(s.offer.requiredColumns ? { requiredColumns: s.offer.requiredColumns } : {}), pushedFilters: s.pushedFilters, splits: s.splits }));
+      return `${logical}== Physical Plan ==\n${explainTasks(planned.plans, scans)}\n`;
+    } finally {
+      await planned.cleanup();
+    }
   }
-  async explain(): Promise<void> {
-    process.stdout.write(await this.explainString());
+  async explain(mode: 'simple' | 'extended' = 'simple'): Promise<void> {
+    process.stdout.write(await this.explainString(mode));
   }
 
   // ---- actions ----------------------------------------------------------------------------------

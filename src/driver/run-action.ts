@@ -1,5 +1,6 @@
 import { schemaFromJson, schemaToJson } from '../arrow/schema-json.js';
-import type { DriverContext, ReadPlan } from '../datasource/datasource.js';
+import type { DriverContext, PushdownOffer, ReadPlan } from '../datasource/datasource.js';
+import type { Expr } from '../plan/expr.js';
 import { getDataSource } from '../datasource/registry.js';
 import { PlanError } from '../errors/kjob-error.js';
 import { isPartitionFunctionRegistered } from '../executor/partition-functions.js';
@@ -31,24 +32,9 @@ export interface ActionHost {
  */
 export async function runAction(host: ActionHost, root: PlanNode, output: TaskOutput, jobId: string = host.nextJobId()): Promise<TaskResult[]> {
   host.checkCanRun();
-  const ctx = host.driverContext(jobId);
-  const cleanups: (() => Promise<void>)[] = [];
+  const planned = await planAction(host, root, output, jobId);
   try {
-    const inputs = await planStageInputs(root, async (scan, offer): Promise<ResolvedScan> => {
-      const ds = await getDataSource(scan.format);
-      if (!ds.planRead) throw new PlanError(`The '${scan.format}' data source cannot be read`, { context: { format: scan.format } });
-      const plan: ReadPlan = await ds.planRead(scan.options, scan.paths, scan.userSchema ? schemaFromJson(scan.userSchema) : undefined, offer, ctx);
-      if (plan.cleanup) cleanups.push(plan.cleanup);
-      return {
-        leaf: { kind: 'Scan', format: scan.format, options: plan.executorOptions ?? scan.options, schema: schemaToJson(plan.schema) },
-        splits: plan.splits,
-        pushedFilters: plan.pushedFilters ?? [],
-      };
-    });
-    // One current_timestamp() for the whole action, as Spark evaluates it once per query.
-    const nowMicros = String(BigInt(Date.now()) * 1000n);
-    const plans: TaskPlan[] = inputs.map((input) => ({ v: TASK_PLAN_VERSION, input, output, nowMicros }));
-    checkPartitionFunctions(plans, output);
+    const { plans } = planned;
     if (plans.length === 0) return [];
     const stageId = 0;
     const tasks: TaskDescription[] = plans.map((plan, partition) => ({
@@ -68,7 +54,54 @@ export async function runAction(host: ActionHost, root: PlanNode, output: TaskOu
     const results = await backend.runStage(stage, host.listenerFor(stage));
     return [...results].sort((a, b) => a.partition - b.partition);
   } finally {
-    for (const c of cleanups) await c().catch((e: unknown) => ctx.log.warn({ err: String(e) }, 'source clean-up failed'));
+    await planned.cleanup();
+  }
+}
+
+/** What one source scan was offered and accepted (for explain). */
+export interface ScanReport {
+  readonly format: string;
+  readonly offer: PushdownOffer;
+  readonly pushedFilters: readonly Expr[];
+  readonly splits: number;
+}
+
+/** An action's task plans, before they run. `cleanup` must be called once they are done. */
+export interface PlannedAction {
+  readonly plans: TaskPlan[];
+  readonly scans: ScanReport[];
+  cleanup(): Promise<void>;
+}
+
+/** Plans every Scan with its source (offering pushdown) and cuts the plan into task plans. */
+export async function planAction(host: ActionHost, root: PlanNode, output: TaskOutput, jobId: string): Promise<PlannedAction> {
+  const ctx = host.driverContext(jobId);
+  const cleanups: (() => Promise<void>)[] = [];
+  const scans: ScanReport[] = [];
+  const cleanup = async () => {
+    for (const c of cleanups.splice(0)) await c().catch((e: unknown) => ctx.log.warn({ err: String(e) }, 'source clean-up failed'));
+  };
+  try {
+    const inputs = await planStageInputs(root, async (scan, offer): Promise<ResolvedScan> => {
+      const ds = await getDataSource(scan.format);
+      if (!ds.planRead) throw new PlanError(`The '${scan.format}' data source cannot be read`, { context: { format: scan.format } });
+      const plan: ReadPlan = await ds.planRead(scan.options, scan.paths, scan.userSchema ? schemaFromJson(scan.userSchema) : undefined, offer, ctx);
+      if (plan.cleanup) cleanups.push(plan.cleanup);
+      scans.push({ format: scan.format, offer, pushedFilters: plan.pushedFilters ?? [], splits: plan.splits.length });
+      return {
+        leaf: { kind: 'Scan', format: scan.format, options: plan.executorOptions ?? scan.options, schema: schemaToJson(plan.schema) },
+        splits: plan.splits,
+        pushedFilters: plan.pushedFilters ?? [],
+      };
+    });
+    // One current_timestamp() for the whole action, as Spark evaluates it once per query.
+    const nowMicros = String(BigInt(Date.now()) * 1000n);
+    const plans: TaskPlan[] = inputs.map((input) => ({ v: TASK_PLAN_VERSION, input, output, nowMicros }));
+    checkPartitionFunctions(plans, output);
+    return { plans, scans, cleanup };
+  } catch (err) {
+    await cleanup();
+    throw err;
   }
 }
 

@@ -173,6 +173,15 @@ describe('actions', () => {
     assert.equal(await df.explainString(), ['== Logical Plan ==', 'Project [id, (id / 2) AS half]', '+- Filter (id > 5)', '   +- Range (0, 10, step=1, partitions=2)', ''].join('\n'));
     assert.equal(await df.schemaString(), ['root', ' |-- id: int64 (nullable = false)', ' |-- half: float64 (nullable = true)', ''].join('\n'));
   });
+  it('explain extended shows the tasks an action would run, without running them', async () => {
+    const before = stages.length;
+    const df = spark.range(100, { partitions: 3 }).union(spark.range(5)).coalesce(2).filter(col('id').gt(1)).limit(3);
+    assert.equal(
+      (await df.explainString('extended')).split('== Physical Plan ==\n')[1],
+      ['Stage: 1 task(s), output collect', '  task 0: ((Range [0, 33) + Range [33, 66)) → Filter (id > 1) → Limit 3 + (Range [66, 100) + Range [0, 5)) → Filter (id > 1) → Limit 3) → Limit 3', ''].join('\n'),
+    );
+    assert.equal(stages.length, before);
+  });
   it('toArrow returns a table with the analyzed schema, also when empty', async () => {
     const t = await spark.range(5).filter(col('id').lt(0)).toArrow();
     assert.equal(t.numRows, 0);

@@ -116,5 +116,6 @@ describe('the batch-write protocol with a source that records its calls', () => 
     // The source accepts (but, being a test source, does not apply) the first conjunct, so only id < 8 filters here.
     assert.deepEqual((await df.collect()).map((r) => r['x']), [0n, 10n, 20n, 30n, 40n, 50n, 60n, 70n]);
     assert.deepEqual(offers.at(-1), { filters: [col('id').gt(2).expr, col('id').lt(8).expr], requiredColumns: ['id'] });
+    assert.match(await df.explainString('extended'), /Scan recording: 2 split\(s\); offered filters: \(id > 2\), \(id < 8\); pushed: \(id > 2\); required columns: id\n/);
   });
 });
