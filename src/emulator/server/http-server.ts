@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { KustoServiceError, type EndpointKind, type ResultTable } from '../contracts.js';
 import type { KustoEngine } from '../engine/kusto-engine.js';
 import { childLogger } from '../../util/logger.js';
+import { readBody } from './request-body.js';
 import { handleStreamingIngest } from './streaming-ingest.js';
 import { oneApiErrorBody, v1Body, v2Body } from './wire-format.js';
 
@@ -123,7 +124,7 @@ async function route(engine: KustoEngine, req: IncomingMessage, res: ServerRespo
   }
   let body: QueryBody;
   try {
-    body = JSON.parse((await (await import('./request-body.js')).readBody(req, MAX_REQUEST_BYTES)).toString('utf8')) as QueryBody;
+    body = JSON.parse((await readBody(req, MAX_REQUEST_BYTES)).toString('utf8')) as QueryBody;
   } catch (err) {
     sendError(res, err instanceof KustoServiceError ? err : new KustoServiceError(400, 'BadRequest_InvalidRequestBody', `The request body is not valid JSON: ${(err as Error).message}`), crid);
     return;
@@ -134,7 +135,8 @@ async function route(engine: KustoEngine, req: IncomingMessage, res: ServerRespo
   const endpoint: EndpointKind = kind === 'mgmt' || isCommand ? 'mgmt' : 'query';
   const authorization = header(req, 'authorization');
   const startedOn = new Date();
-  const principal = authorization ? 'aadapp=bearer' : undefined;
+  // The principal is only known to the auth hook (src/emulator/auth); the journal leaves it empty.
+  const principal: string | undefined = undefined;
   const record = (state: 'Completed' | 'Failed', failureReason?: string) =>
     engine.recordCommand({ clientActivityId: crid, commandType: endpoint === 'mgmt' ? commandType(text) : 'Query', text, database, state, ...(failureReason !== undefined ? { failureReason } : {}), startedOn, duration: Date.now() - startedOn.getTime(), ...(principal ? { principal } : {}) });
   try {
