@@ -5,7 +5,7 @@ import { TransientStorageParameters, transientCredentialFromSasUrl } from '../..
 import { parseOneLakeUrl } from '../../../src/datasource/kusto/storage/onelake-url.js';
 import { appendValidEndpoints, hadoopStorageConf } from '../../../src/datasource/kusto/storage/hadoop-storage-conf.js';
 import { IngestionStorageParameters } from '../../../src/datasource/kusto/storage/ingestion-storage.js';
-import { exportDirectoryUrl, parseHadoopStorageUrl, resolveHadoopStorageUrl } from '../../../src/datasource/kusto/storage/storage-url.js';
+import { exportDirectoryUrl, exportPathOf, parseHadoopStorageUrl, resolveHadoopStorageUrl } from '../../../src/datasource/kusto/storage/storage-url.js';
 import { InvalidParameterException } from '../../../src/datasource/kusto/errors/parameter-errors.js';
 
 const sasJson = (extra: Record<string, unknown> = {}): string => JSON.stringify({ storageCredentials: [{ storageAccountName: 'acct', blobContainer: 'kusto', sasKey: '?sv=1&sig=SECRETSIG', ...extra }], endpointSuffix: 'core.windows.net' });
@@ -127,10 +127,20 @@ describe('Hadoop storage keys (KustoReaderHadoopConfTest)', () => {
   });
 });
 
+describe('export paths per credential', () => {
+  it('Hadoop form, OneLake form, and local path-style URLs', () => {
+    const sas = TransientStorageParameters.fromString(sasJson({ domainSuffix: 'core.chinacloudapi.cn' }));
+    assert.equal(exportPathOf(sas.storageCredentials[0]!, sas.endpointSuffix, 'abfss', 'db/dir1/'), 'abfss://kusto@acct.blob.core.chinacloudapi.cn/db/dir1/');
+    const ol = TransientStorageParameters.fromString(JSON.stringify({ storageCredentials: [{ oneLakeUrl: 'https://onelake.dfs.fabric.microsoft.com/ws/lh.Lakehouse/Files' }] }));
+    assert.equal(exportPathOf(ol.storageCredentials[0]!, ol.endpointSuffix, 'wasbs', 'db/dir1/'), 'abfss://ws@onelake.dfs.fabric.microsoft.com/lh.Lakehouse/Files/db/dir1/');
+    const local = transientCredentialFromSasUrl('http://127.0.0.1:10000/devstoreaccount1/exportstorage-0?sv=1');
+    assert.equal(exportPathOf(local, 'core.windows.net', 'wasbs', 'db/dir1/'), 'http://127.0.0.1:10000/devstoreaccount1/exportstorage-0/db/dir1/');
+  });
+});
+
 describe('IngestionStorageParameters', () => {
   it('parses, picks at random and masks', () => {
     const p = IngestionStorageParameters.fromString('[{"storageUrl":"url","containerName":"c1","userMsi":"msi","sas":"?sig=SECRET"},{"storageUrl":"url2","containerName":"c2"}]');
-    assert.equal(p.entries[0]!.toString === Object.prototype.toString, true);
     assert.equal(p.toString(), 'storageUrl: url, containerName: c1, userMsi: msi, is-sas: true; storageUrl: url2, containerName: c2, userMsi: , is-sas: false');
     assert.equal(p.pick(() => 0).containerName, 'c1');
     assert.equal(p.pick(() => 0.99).containerName, 'c2');

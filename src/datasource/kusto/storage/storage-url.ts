@@ -5,6 +5,7 @@
  */
 import { InvalidParameterException } from '../errors/parameter-errors.js';
 import { abfsSasFixedTokenKey, wasbsAccountKeyKey, wasbsSasKey, type StorageProtocol } from './hadoop-storage-conf.js';
+import type { TransientStorageCredential } from './transient-storage.js';
 
 export interface HadoopStorageUrl {
   readonly protocol: StorageProtocol;
@@ -55,4 +56,16 @@ export function resolveHadoopStorageUrl(url: string, conf: ReadonlyMap<string, s
 /** The Hadoop-style directory path of an export (reference §4.4 step 9: the host stays `.blob.` even for abfss). */
 export function exportDirectoryUrl(protocol: StorageProtocol, container: string, account: string, endpointSuffix: string, directory: string): string {
   return `${protocol}://${container}@${account}.blob.${endpointSuffix}/${directory}`;
+}
+
+/**
+ * Where the parquet files of an export directory are read from, per credential (reference §4.4
+ * step 9): `<protocol>://<container>@<account>.blob.<suffix>/<dir>`; OneLake
+ * `abfss://<workspace>@<endpoint>/<artifactPath>/<dir>`; a path-style local endpoint (Azurite, the
+ * emulator) gives its plain http(s) URL.
+ */
+export function exportPathOf(credential: TransientStorageCredential, endpointSuffix: string, protocol: StorageProtocol, directory: string): string {
+  if (credential.authMethod === 'OneLake') return `abfss://${credential.oneLake.workspace}@${credential.oneLake.endpoint}/${credential.oneLake.artifactPath}/${directory}`;
+  if (credential.blobEndpoint) return `${credential.blobEndpoint}/${credential.blobContainer}/${directory}`;
+  return exportDirectoryUrl(protocol, credential.blobContainer, credential.storageAccountName, credential.domainSuffix ?? endpointSuffix, directory);
 }
