@@ -152,6 +152,30 @@ describe('DM service (engine + Azurite)', () => {
     assert.equal(Number((await engine.query('db', 'T | where a in (200, 201) | count')).rows[0]![0]), 1);
   });
 
+  it('applies creationTime and tags to the extent', async () => {
+    await engine.executeMgmt('db', '.create table C (a:long)', ctx);
+    const id = await queue('C', Buffer.from('1\n'), { creationTime: '2020-05-06T07:08:09Z', tags: '["drop-by:d1","plain"]' }, { FlushImmediately: true });
+    await popStatus('SuccessfulIngestionsQueue', id);
+    const ext = await engine.executeMgmt('db', '.show table C extents', ctx);
+    const col = (n: string) => ext.columns.findIndex((c) => c.name === n);
+    const row = ext.rows[0]!;
+    // Engine form: datetime as 100-ns ticks since the Unix epoch.
+    assert.equal(BigInt(row[col('MinCreatedOn')] as bigint), BigInt(Date.parse('2020-05-06T07:08:09Z')) * 10_000n);
+    assert.match(String(row[col('Tags')]), /drop-by:d1/);
+    assert.match(String(row[col('Tags')]), /plain/);
+  });
+
+  it('ValidationPolicy: Fail rejects a blob with a bad record, BestEffort keeps the good ones', async () => {
+    await engine.executeMgmt('db', '.create table V (a:long, b:string)', ctx);
+    const strict = await queue('V', Buffer.from('1,a\nnot-a-number,b\n'), { ValidationPolicy: { ValidationOptions: 1, ValidationImplications: 0 } }, { FlushImmediately: true });
+    const failed = await popStatus('FailedIngestionsQueue', strict);
+    assert.ok(String(failed['Details']).length > 0);
+    assert.equal(Number((await engine.query('db', 'V | count')).rows[0]![0]), 0);
+    const lenient = await queue('V', Buffer.from('2,a\nnot-a-number,b\n'), { ValidationPolicy: { ValidationOptions: 1, ValidationImplications: 1 } }, { FlushImmediately: true });
+    await popStatus('FailedIngestionsQueue', lenient);
+    assert.equal(Number((await engine.query('db', 'V | where a == 2 | count')).rows[0]![0]), 1);
+  });
+
   it('the no-storage fault empties .get ingestion resources once', async () => {
     await engine.executeMgmt('db', '.emulator fault no-storage 1', ctx);
     assert.equal((await engine.executeMgmt('NetDefaultDB', '.get ingestion resources', ctx)).rows.length, 0);
