@@ -60,9 +60,11 @@ export interface CsvWriteOptions {
   readonly escape: string;
   readonly nullValue: string;
   readonly quoteAll: boolean;
+  /** gzip writes `.csv.gz` files (concatenated gzip members, one per batch). */
+  readonly compression: 'none' | 'gzip';
 }
 
-export const CSV_WRITE_OPTION_NAMES = ['path', 'header', 'sep', 'delimiter', 'quote', 'escape', 'nullValue', 'quoteAll', 'encoding', 'charset'] as const;
+export const CSV_WRITE_OPTION_NAMES = ['path', 'header', 'sep', 'delimiter', 'quote', 'escape', 'nullValue', 'quoteAll', 'encoding', 'charset', 'compression'] as const;
 
 export function parseCsvWriteOptions(options: Readonly<Record<string, string>>): CsvWriteOptions {
   const o = new OptionReader('csv', options, CSV_WRITE_OPTION_NAMES);
@@ -77,6 +79,7 @@ export function parseCsvWriteOptions(options: Readonly<Record<string, string>>):
     escape: String.fromCharCode(asciiByte(o, 'escape', quote)),
     nullValue: o.string('nullValue', ''),
     quoteAll: o.boolean('quoteAll', false),
+    compression: o.oneOf('compression', 'none', ['none', 'uncompressed', 'gzip']) === 'gzip' ? 'gzip' : 'none',
   };
 }
 

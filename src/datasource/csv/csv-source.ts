@@ -1,3 +1,5 @@
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import type { RecordBatch, Schema } from 'apache-arrow';
 import type { CommitMessage, DataSource, DriverContext, PushdownOffer, ReadPlan, SaveMode, Split, TaskContext, WriteJob, WriteSummary } from '../datasource.js';
 import { ConfigError } from '../../errors/kjob-error.js';
@@ -11,6 +13,8 @@ import { builderFor } from './csv-columns.js';
 import { dialectOf, planCsvSplits, readCsvSplit, type CsvSplit } from './csv-split-reader.js';
 import { CsvFormatter } from './csv-writer.js';
 import { formatterFor } from './csv-value-format.js';
+
+const gzipAsync = promisify(gzip);
 
 /** Largest CSV split without an explicit maxSplitBytes. */
 const CSV_SPLIT_CAP = 64 << 20;
@@ -58,6 +62,10 @@ async function writeTask(job: WriteJob, schema: Schema, batches: AsyncIterable<R
   const opts = parseCsvWriteOptions(state.options);
   const formatter = new CsvFormatter(schema, opts);
   const output = new TaskOutput(state, ctx);
+  const ext = opts.compression === 'gzip' ? 'csv.gz' : 'csv';
+  // Each batch becomes one gzip member: concatenated members are one valid gzip stream, and memory
+  // stays at one batch.
+  const encode = opts.compression === 'gzip' ? (b: Buffer) => gzipAsync(b) : async (b: Buffer) => b;
   let file: Awaited<ReturnType<TaskOutput['create']>> | undefined;
   let rows = 0;
   try {
@@ -65,16 +73,16 @@ async function writeTask(job: WriteJob, schema: Schema, batches: AsyncIterable<R
       if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('task aborted');
       if (batch.numRows === 0) continue;
       if (!file) {
-        file = await output.create('csv');
-        if (opts.header) await file.sink.write(formatter.header());
+        file = await output.create(ext);
+        if (opts.header) await file.sink.write(await encode(formatter.header()));
       }
-      await file.sink.write(formatter.format(batch));
+      await file.sink.write(await encode(formatter.format(batch)));
       rows += batch.numRows;
     }
     if (!file && ctx.partition === 0) {
       // An empty job still leaves one (header-only) file, as Spark does.
-      file = await output.create('csv');
-      if (opts.header) await file.sink.write(formatter.header());
+      file = await output.create(ext);
+      if (opts.header) await file.sink.write(await encode(formatter.header()));
     }
     if (file) await output.finish(file.name, file.sink, rows);
     return output.commitMessage();

@@ -89,6 +89,17 @@ describe('csv source: writing', () => {
     assert.deepEqual(plain(rows), plain(expected));
   });
 
+  it('writes gzip-compressed part files that read back', async () => {
+    const target = path.join(dir, 'gz');
+    const full = batchOf(schema, columns);
+    const { ctx } = await writeCsv(target, 'errorifexists', schema, [[full.slice(0, 3), full.slice(3)]], { header: 'true', compression: 'gzip' });
+    assert.deepEqual(readdirSync(target).sort(), ['_SUCCESS', `part-00000-${ctx.jobId}.csv.gz`]);
+    const rows = await readCsv(target, { header: 'true', multiLine: 'true', inferSchema: 'false' });
+    assert.equal(rows.length, n);
+    assert.equal(rows[1]![0], 'comma, inside');
+    assert.throws(() => csvSource.validateWriteOptions!({ compression: 'zip' }, target, 'append'), /compression.*none, uncompressed, gzip/);
+  });
+
   it('honours sep, quoteAll and a backslash escape', async () => {
     const small = new Schema([new Field('s', new Utf8(), true)]);
     const target = path.join(dir, 'opts');
