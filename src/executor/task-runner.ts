@@ -3,7 +3,7 @@ import { batchesToBase64 } from '../arrow/ipc-base64.js';
 import { schemaFromJson } from '../arrow/schema-json.js';
 import type { TaskContext } from '../datasource/datasource.js';
 import { getDataSource } from '../datasource/registry.js';
-import { KjobError, PlanError } from '../errors/kjob-error.js';
+import { ConfigError, KjobError, PlanError } from '../errors/kjob-error.js';
 import { assertNever } from '../plan/expr-name.js';
 import { partitionFunctionNames, validateTaskPlan, type CollectOutput, type CountOutput, type TaskPlan } from '../plan/task-plan.js';
 import { TASK_PROTOCOL_VERSION, type TaskDescription, type TaskResult } from '../protocol/task.js';
@@ -63,10 +63,18 @@ export async function runTask(desc: TaskDescription, rc: RunTaskContext): Promis
     case 'collect': {
       const collected: RecordBatch[] = [];
       let rows = 0;
+      let bytes = 0;
+      const maxBytes = maxResultBytes(desc.conf);
       for await (const b of batches) {
         rc.signal.throwIfAborted();
         collected.push(b);
         rows += b.numRows;
+        bytes += (b.data as unknown as { byteLength?: number }).byteLength ?? 0;
+        if (bytes > maxBytes)
+          throw new ConfigError(`The collected rows of partition ${desc.partition} exceed ${maxBytes} bytes (${MAX_RESULT_CONF})`, {
+            context: { option: MAX_RESULT_CONF, partition: desc.partition },
+            resolution: 'Write the result with df.write…save() instead of collecting it, collect fewer rows (limit, filter, select), or raise the session config.',
+          });
       }
       const ipc = collected.length ? batchesToBase64(collected[0]!.schema, collected) : null;
       output = { ipc, rows } satisfies CollectOutput;
@@ -107,6 +115,18 @@ export async function runTask(desc: TaskDescription, rc: RunTaskContext): Promis
     metrics: { rowsRead: metrics.rowsRead, rowsWritten, bytesRead: metrics.bytesRead, bytesWritten, durationMs: Date.now() - started },
     output,
   };
+}
+
+/** Session config capping the rows one collect task may return. @defaultValue 1 GiB (as Spark's spark.driver.maxResultSize) */
+export const MAX_RESULT_CONF = 'kjob.driver.maxResultSize';
+
+function maxResultBytes(conf: Readonly<Record<string, string>>): number {
+  const text = conf[MAX_RESULT_CONF] ?? conf['spark.driver.maxResultSize'];
+  if (text === undefined) return 1024 ** 3;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)b?\s*$/i.exec(text);
+  if (!m) throw new ConfigError(`Session config ${MAX_RESULT_CONF} must be a size such as 512m or 2g, got '${text}'`, { context: { option: MAX_RESULT_CONF } });
+  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  return Number(m[1]) * unit;
 }
 
 /** Imports the job module when the plan needs partition functions this process does not have yet. */

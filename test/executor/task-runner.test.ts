@@ -80,6 +80,13 @@ describe('runTask', () => {
     await assert.rejects(runTask(null as never, rc), /not an object/);
   });
 
+  it('caps what one collect task returns (kjob.driver.maxResultSize)', async () => {
+    const [d] = await descriptions({ kind: 'Range', start: '0', end: '200000', step: '1', partitions: 1 }, { kind: 'collect' });
+    await assert.rejects(runTask({ ...d!, conf: { 'kjob.driver.maxResultSize': '100k' } }, rc), { name: 'ConfigError', message: /exceed 102400 bytes \(kjob.driver.maxResultSize\)/ });
+    await assert.rejects(runTask({ ...d!, conf: { 'kjob.driver.maxResultSize': 'lots' } }, rc), /must be a size such as 512m/);
+    const ok = await runTask({ ...d!, conf: { 'spark.driver.maxResultSize': '2m' } }, rc);
+    assert.equal((ok.output as CollectOutput).rows, 200000);
+  });
   it('stops when the task is aborted', async () => {
     const [d] = await descriptions({ kind: 'Range', start: '0', end: '100000000', step: '1', partitions: 1 }, { kind: 'count' });
     const ac = new AbortController();
