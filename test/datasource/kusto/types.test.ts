@@ -54,5 +54,7 @@ describe('Kusto → Arrow types', () => {
     const schema = arrowSchemaOfKustoColumns([{ name: 'g', type: 'guid' }, { name: 'd', type: 'dynamic' }]);
     assert.equal(schema.fields[0]!.metadata.get(KUSTO_TYPE_METADATA_KEY), 'guid');
     assert.equal(schema.fields[1]!.metadata.get(KUSTO_TYPE_METADATA_KEY), 'dynamic');
+    // A read-then-write keeps guid and dynamic columns.
+    assert.equal(createTableSchemaTextOfArrow(schema), "['g']:guid,['d']:dynamic");
   });
 });

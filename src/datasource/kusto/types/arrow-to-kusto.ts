@@ -77,8 +77,17 @@ export function kustoTypeOfDataTypeName(name: DataTypeName): KustoScalarType {
   return table[name as keyof typeof table];
 }
 
+const KUSTO_TYPES = new Set<string>(['bool', 'datetime', 'dynamic', 'guid', 'int', 'long', 'real', 'string', 'timespan', 'decimal']);
+
+/**
+ * Kusto columns of an Arrow schema. A field read from Kusto keeps its type in the `kusto.type`
+ * metadata (guid and dynamic travel as Utf8), so a read-then-write recreates those columns as they were.
+ */
 export function kustoColumnsOfArrowSchema(schema: Schema): KustoColumnSpec[] {
-  return schema.fields.map((f: Field) => ({ name: f.name, type: kustoTypeOfArrow(f.type) }));
+  return schema.fields.map((f: Field) => {
+    const declared = f.metadata.get('kusto.type');
+    return { name: f.name, type: declared !== undefined && KUSTO_TYPES.has(declared) ? declared : kustoTypeOfArrow(f.type) };
+  });
 }
 
 /** `['c1']:type1,['c2']:type2` for `.create table`. */
