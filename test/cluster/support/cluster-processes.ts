@@ -80,3 +80,45 @@ export async function duckQuery(sql: string): Promise<Array<Record<string, unkno
     db.closeSync();
   }
 }
+
+export const FLIGHTS_FILE = `${ROOT}node_modules/vega-datasets/data/flights-3m.parquet`;
+
+const FINGERPRINT = `count(*)::BIGINT n, sum(delay)::BIGINT "delay", sum(hour)::BIGINT hour_sum,
+  bit_xor(hash(date, delay, distance, origin, destination, hour, delay_bucket))::UBIGINT row_hash`;
+
+/** An order-independent fingerprint of a written late-flights dataset: counts, sums and a hash over every row. */
+export async function lateFlightsFingerprint(dir: string): Promise<Record<string, unknown>> {
+  const [row] = await duckQuery(`SELECT ${FINGERPRINT} FROM '${dir}/*.parquet'`);
+  return row!;
+}
+
+/** The same fingerprint computed by DuckDB straight from the source: what the main job must write. */
+export async function expectedLateFlightsFingerprint(): Promise<Record<string, unknown>> {
+  const [row] = await duckQuery(
+    `WITH t AS (SELECT *, hour(date)::INTEGER AS hour,
+                       CASE WHEN delay > 120 THEN 'severe' WHEN delay > 45 THEN 'major' ELSE 'minor' END AS delay_bucket
+                  FROM '${FLIGHTS_FILE}' WHERE delay > 15)
+     SELECT ${FINGERPRINT} FROM t`,
+  );
+  return row!;
+}
+
+/** Starts executors under a fresh prefix and returns a clean-up that stops them and deletes the keys. */
+export async function startCluster(url: string, prefix: string, specs: ReadonlyArray<{ id: string; env?: Record<string, string> }>): Promise<{ executors: ExecutorProcess[]; stop: () => Promise<void> }> {
+  const executors = specs.map((s) => spawnExecutor({ url, prefix, id: s.id, ...(s.env ? { env: s.env } : {}) }));
+  const stop = async () => {
+    await stopAll(executors);
+    const { Redis } = await import('ioredis');
+    const redis = new Redis(url);
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+  };
+  try {
+    await Promise.all(executors.map((e) => waitForLog(e, /executor started/, 30_000)));
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { executors, stop };
+}
