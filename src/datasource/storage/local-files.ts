@@ -2,7 +2,7 @@ import { promises as fsp, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { FileEntry } from './location.js';
 import { PathNotFoundError, NoFilesMatchedError } from './storage-errors.js';
-import { globSelects, globToRegExp, hasGlob, hasHiddenSegment, isHiddenName, splitGlobBase } from './glob.js';
+import { globToRegExp, hasGlob, hasHiddenSegment, isHiddenName, splitGlobBase } from './glob.js';
 
 /** Lists the data files of a local path: a file, a directory (recursive, hidden entries skipped) or a glob. */
 export async function listLocalFiles(target: string, accept: (name: string) => boolean, what: string): Promise<FileEntry[]> {
@@ -20,13 +20,26 @@ async function listLocalGlob(pattern: string, accept: (name: string) => boolean,
   const { base, pattern: rel } = splitGlobBase(pattern);
   const baseDir = base === '' ? '/' : base;
   const re = globToRegExp(rel);
+  // Without `**` a glob cannot match deeper than its own segment count, so the walk stops there.
+  const maxDepth = rel.includes('**') ? Number.POSITIVE_INFINITY : rel.split('/').length;
   const out: FileEntry[] = [];
   const stat = await statOrUndefined(baseDir);
   if (stat?.isDirectory()) {
-    for (const entry of await walkAll(baseDir)) {
-      const relative = path.relative(baseDir, entry.location).split(path.sep).join('/');
-      if (hasHiddenSegment(relative)) continue;
-      if (globSelects(re, relative, accept)) out.push(entry);
+    const stack: { dir: string; prefix: string; depth: number }[] = [{ dir: baseDir, prefix: '', depth: 1 }];
+    while (stack.length > 0) {
+      const { dir, prefix, depth } = stack.pop()!;
+      for (const e of await fsp.readdir(dir, { withFileTypes: true })) {
+        if (isHiddenName(e.name)) continue;
+        const full = path.join(dir, e.name);
+        const relative = `${prefix}${e.name}`;
+        if (e.isDirectory()) {
+          // A glob that matches a directory selects the data files below it (Hadoop semantics).
+          if (re.test(relative)) out.push(...(await walk(full, accept)));
+          else if (depth < maxDepth) stack.push({ dir: full, prefix: `${relative}/`, depth: depth + 1 });
+        } else if (e.isFile() && re.test(relative)) {
+          out.push({ location: full, size: (await fsp.stat(full)).size });
+        }
+      }
     }
   }
   if (out.length === 0) throw new NoFilesMatchedError(pattern, what);

@@ -71,6 +71,7 @@ describe('parquet source: reading local files', () => {
     assert.equal((await readAll([path.join(dir, 'data', '**', '*.parquet')])).rows, 4100);
     assert.equal((await readAll([path.join(dir, 'data', '{a,b}.parquet')])).rows, 4000);
     assert.equal((await readAll([path.join(dir, 'data', 'a.parquet')])).rows, 2500);
+    assert.equal((await readAll([path.join(dir, 'd*', 's?b')])).rows, 100, 'a glob matching a directory reads the directory');
   });
 
   it('reads only the required columns and hands out Utf8 strings', async () => {
