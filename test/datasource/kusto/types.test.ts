@@ -54,6 +54,10 @@ describe('Kusto → Arrow types', () => {
     const schema = arrowSchemaOfKustoColumns([{ name: 'g', type: 'guid' }, { name: 'd', type: 'dynamic' }]);
     assert.equal(schema.fields[0]!.metadata.get(KUSTO_TYPE_METADATA_KEY), 'guid');
     assert.equal(schema.fields[1]!.metadata.get(KUSTO_TYPE_METADATA_KEY), 'dynamic');
+    const structured = arrowSchemaOfKustoColumns([{ name: 'd', type: 'dynamic' }, { name: 'e', type: 'dynamic' }], new Map([['d', new A.List(new A.Field('item', new A.Int64()))]]));
+    assert.ok(structured.fields[0]!.type instanceof A.List);
+    assert.ok(structured.fields[1]!.type instanceof A.Utf8);
+    assert.equal(createTableSchemaTextOfArrow(structured), "['d']:dynamic,['e']:dynamic");
     // A read-then-write keeps guid and dynamic columns.
     assert.equal(createTableSchemaTextOfArrow(schema), "['g']:guid,['d']:dynamic");
   });

@@ -5,8 +5,8 @@
  *   #266). Arrow ns covers 1677-09-21…2262-04-11; readers must refuse values outside that range.
  * - timespan → Duration(ns): a real duration (the connector gave strings or ticks, #108); ±292 years.
  * - decimal → Decimal(38,18), as the connector and the emulator's storage.
- * - guid → Utf8, dynamic → Utf8 holding JSON text; the field metadata `kusto.type` keeps the Kusto
- *   type so a writer can recreate the column faithfully.
+ * - guid → Utf8, dynamic → Utf8 holding JSON text (or a struct/list/map type when requested); the
+ *   field metadata `kusto.type` keeps the Kusto type so a writer can recreate the column faithfully.
  */
 import { Bool, Decimal, Duration, Field, Float64, Int32, Int64, Schema, TimeUnit, Timestamp, Utf8, type DataType } from 'apache-arrow';
 import type { KustoScalarType } from './arrow-to-kusto.js';
@@ -77,10 +77,16 @@ export function arrowTypeOfKusto(kustoType: string): DataType {
   }
 }
 
-export function arrowFieldOfKustoColumn(name: string, kustoType: string): Field {
-  return new Field(name, arrowTypeOfKusto(kustoType), true, new Map([[KUSTO_TYPE_METADATA_KEY, normalizeKustoType(kustoType)]]));
+/**
+ * The Arrow field of a Kusto column. `dynamicTypes` asks for a structured Arrow type (struct, list,
+ * map) for named dynamic columns instead of JSON text; the reader then decodes the JSON into it.
+ */
+export function arrowFieldOfKustoColumn(name: string, kustoType: string, dynamicTypes: ReadonlyMap<string, DataType> = new Map()): Field {
+  const kusto = normalizeKustoType(kustoType);
+  const type = kusto === 'dynamic' ? (dynamicTypes.get(name) ?? arrowTypeOfKusto(kusto)) : arrowTypeOfKusto(kusto);
+  return new Field(name, type, true, new Map([[KUSTO_TYPE_METADATA_KEY, kusto]]));
 }
 
-export function arrowSchemaOfKustoColumns(columns: readonly { readonly name: string; readonly type: string }[]): Schema {
-  return new Schema(columns.map((c) => arrowFieldOfKustoColumn(c.name, c.type)));
+export function arrowSchemaOfKustoColumns(columns: readonly { readonly name: string; readonly type: string }[], dynamicTypes: ReadonlyMap<string, DataType> = new Map()): Schema {
+  return new Schema(columns.map((c) => arrowFieldOfKustoColumn(c.name, c.type, dynamicTypes)));
 }
