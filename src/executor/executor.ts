@@ -192,7 +192,7 @@ export class Executor {
       await job.updateProgress({ kind: 'started', attempt, executorId: this.executorId } satisfies TaskProgress);
       log.debug('task started');
       const result = await untilAborted(runTask(desc, { executorId: this.executorId, signal: controller.signal, attempt }), controller.signal);
-      log.info({ rows: result.metrics.rowsWritten || result.metrics.rowsRead, durationMs: Date.now() - started }, 'task finished');
+      log.info({ rowsRead: result.metrics.rowsRead, rowsWritten: result.metrics.rowsWritten, bytesRead: result.metrics.bytesRead, durationMs: Date.now() - started }, 'task finished');
       return result;
     } catch (err) {
       const reason: unknown = controller.signal.reason;
