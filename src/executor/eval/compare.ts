@@ -27,7 +27,7 @@ export function compare(op: ComparisonOp | '<=>', l: Operand, r: Operand, common
       const rn = rv ? !rv[i * rs] : false;
       out[i] = ln || rn ? (ln && rn ? 1 : 0) : cmp(i * ls, i * rs) === 0 ? 1 : 0;
     }
-    return { data: boolData(out, null), scalar: n === 1 && l.scalar };
+    return { data: boolData(out, null), scalar: l.scalar && r.scalar };
   }
   const valid = combinedValidity([lc, rc], n);
   const fam = familyOf(common);
