@@ -96,6 +96,22 @@ describe('comparisons', () => {
   });
 });
 
+describe('expressions made only of literals', () => {
+  it('expand to one value per row', async () => {
+    const { concat, coalesce, upper, when, length, year } = await import('../../../src/plan/functions.js');
+    assert.deepEqual(values(lit(1).plus(2), nums), [3, 3, 3]);
+    assert.deepEqual(values(lit(1).eqNullSafe(lit(null)), nums), [false, false, false]);
+    assert.deepEqual(values(when(lit(true), 'a').otherwise('b'), nums), ['a', 'a', 'a']);
+    assert.deepEqual(values(concat(lit('a'), lit('b')), nums), ['ab', 'ab', 'ab']);
+    assert.deepEqual(values(coalesce(lit(null), lit(1)), nums), [1, 1, 1]);
+    assert.deepEqual(values(upper(lit('x')), nums), ['X', 'X', 'X']);
+    assert.deepEqual(values(length(lit('héllo')), nums), [5, 5, 5]);
+    assert.deepEqual(values(year(lit(new Date('2020-06-01T00:00:00Z'))), nums), [2020, 2020, 2020]);
+    assert.deepEqual(values(lit(null).isNull(), nums), [true, true, true]);
+    assert.deepEqual(values(lit(5).isin(1, 5), nums), [true, true, true]);
+  });
+});
+
 describe('boolean logic', () => {
   const b = batchOf(
     [
