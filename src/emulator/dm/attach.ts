@@ -26,6 +26,12 @@ export interface DataManagementOptions {
   readonly storageConnectionString?: string;
   /** Where the table endpoint's certificate is written (`<dataDir>/certs`); a temp dir otherwise. */
   readonly dataDir?: string;
+  /**
+   * Directory of the table endpoint's certificate, used instead of `<dataDir>/certs` or a temp dir:
+   * a certificate made there before this process started (e.g. by the test harness, which exports it
+   * as NODE_EXTRA_CA_CERTS) is reused, so SDK clients in this process already trust it.
+   */
+  readonly certificateDir?: string;
   /** Host Azurite listens on. Default 127.0.0.1. */
   readonly storageHost?: string;
   /**
@@ -72,7 +78,7 @@ export async function attachDataManagement(engine: EmulatorEngine, options: Data
   if (options.storageConnectionString) {
     account = parseConnectionString(options.storageConnectionString);
   } else {
-    const certDir = options.dataDir ? join(options.dataDir, 'certs') : (tempDir = await mkdtemp(join(tmpdir(), 'kjob-emulator-')));
+    const certDir = options.certificateDir ? options.certificateDir : options.dataDir ? join(options.dataDir, 'certs') : (tempDir = await mkdtemp(join(tmpdir(), 'kjob-emulator-')));
     const advertised = options.advertisedHost ?? (options.storageHost === '0.0.0.0' || options.storageHost === '::' ? '127.0.0.1' : undefined);
     const cert = await ensureSelfSignedCertificate(certDir, [...(options.certificateHosts ?? []), ...(advertised && advertised !== '127.0.0.1' && advertised !== 'localhost' ? [advertised] : [])]);
     caCertPath = cert.certPath;
