@@ -9,10 +9,10 @@ describe('kjob submit', { concurrency: 3 }, () => {
     assert.match(r.stdout, /^COUNT 7500 MASTER local\[2\] APP cli-test MAXFAIL 2$/m);
   });
 
-  it('runs a top-level script job that builds its own session from KJOB_MASTER', async () => {
-    const r = await runSubmit(['test/cli/fixtures/top-level-script-job.ts', '--master', 'local[1]'], {});
+  it('runs a top-level script job whose own session gets the master, app name and conf', async () => {
+    const r = await runSubmit(['test/cli/fixtures/top-level-script-job.ts', '--master', 'local[1]', '--app-name', 'scripted', '--conf', 'spark.task.maxFailures=3'], {});
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^SCRIPT 7 ON local\[1\]$/m);
+    assert.match(r.stdout, /^SCRIPT 7 ON local\[1\] APP scripted MAXFAIL 3$/m);
   });
 
   it('exits non-zero with the kjob error described, not a stack', async () => {
