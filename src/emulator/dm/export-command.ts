@@ -1,4 +1,5 @@
 import { KustoServiceError } from '../contracts.js';
+import { redact } from '../../util/redact.js';
 
 /**
  * Parses `.export [async] [compressed] to <format> ( <storage>, ... ) [with ( k = v, ... )] <| <query>`.
@@ -31,7 +32,8 @@ export interface ExportCommand {
 }
 
 function syntax(msg: string): KustoServiceError {
-  return new KustoServiceError(400, 'General_BadRequest', `Syntax error in .export: ${msg}`, true, 'Kusto.Data.Exceptions.SyntaxException');
+  // The command text carries SAS tokens and keys: nothing of it reaches a message unredacted.
+  return new KustoServiceError(400, 'General_BadRequest', redact(`Syntax error in .export: ${msg}`), true, 'Kusto.Data.Exceptions.SyntaxException');
 }
 
 class Cursor {

@@ -56,6 +56,7 @@ describe('parseExportCommand', () => {
     assert.throws(() => parseExportCommand('.export to parquet ("http://h/c;impersonate") <| T'), /impersonate/);
     assert.throws(() => parseExportCommand('.export to parquet ("x") with (sizeLimit) <| T'), /expected '='/);
     assert.throws(() => exportSettings(parseExportCommand('.export to parquet ("x") with (sizeLimit=-5) <| T')), /sizeLimit must be a positive/);
+    assert.throws(() => parseExportCommand('.export to parquet ("http://h/c") x&sig=SECRET <| T'), (e: Error) => /unexpected text/.test(e.message) && !e.message.includes('SECRET'));
     assert.throws(() => exportSettings(parseExportCommand('.export to parquet ("x") with (compressionType="rar") <| T')), /compressionType must be one of/);
   });
 });
