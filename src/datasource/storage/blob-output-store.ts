@@ -91,6 +91,10 @@ export class BlobOutputStore implements OutputStore {
     });
   }
 
+  async isFile(): Promise<boolean> {
+    return this.root !== '' && (await this.guard('Reading', () => this.client.getBlobClient(this.root).exists()));
+  }
+
   async exists(rel: string): Promise<boolean> {
     return (await this.list(rel)) !== undefined;
   }

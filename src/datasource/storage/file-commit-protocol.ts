@@ -1,6 +1,7 @@
 import type { CommitMessage, SaveMode, TaskContext, WriteSummary } from '../datasource.js';
 import { outputStoreFor, type ByteSink, type OutputStore } from './output-store.js';
 import { PathAlreadyExistsError } from './storage-errors.js';
+import { ConfigError } from '../../errors/kjob-error.js';
 import { isHiddenName } from './glob.js';
 
 /**
@@ -30,6 +31,14 @@ export interface WrittenFile {
 /** Driver side: checks the save mode against the target, creates the job's staging directory. */
 export async function prepareFileWrite(path: string, mode: SaveMode, jobId: string, conf: ReadonlyMap<string, string>): Promise<{ skip: boolean; state: FileWriteState }> {
   const store = outputStoreFor(path, conf);
+  if (await store.isFile()) {
+    if (mode === 'ignore') return { skip: true, state: { path, jobId, mode, createdTarget: false } };
+    if (mode === 'errorifexists') throw new PathAlreadyExistsError(store.display);
+    throw new ConfigError(`Cannot write to ${store.display}: it is a file, and a write target is a directory of part files`, {
+      resolution: 'Write to a directory path (it is created), or delete the file first.',
+      context: { path: store.display, mode },
+    });
+  }
   const entries = await store.list();
   const visible = (entries ?? []).filter((e) => e !== STAGING_DIR);
   const exists = entries !== undefined;

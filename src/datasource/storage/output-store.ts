@@ -27,6 +27,8 @@ export interface OutputStore {
   move(fromRel: string, toRel: string): Promise<void>;
   remove(rel: string): Promise<void>;
   exists(rel: string): Promise<boolean>;
+  /** Whether the target itself is a file (or a single blob) rather than a directory. */
+  isFile(): Promise<boolean>;
 }
 
 export function outputStoreFor(raw: string, conf: ReadonlyMap<string, string>): OutputStore {
@@ -76,6 +78,13 @@ class LocalOutputStore implements OutputStore {
     try {
       await fsp.stat(this.abs(rel));
       return true;
+    } catch {
+      return false;
+    }
+  }
+  async isFile(): Promise<boolean> {
+    try {
+      return (await fsp.stat(this.root)).isFile();
     } catch {
       return false;
     }

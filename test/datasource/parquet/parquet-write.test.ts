@@ -178,5 +178,8 @@ describe('parquet source: writing', () => {
     mkdirSync(path.join(dir, 'x'), { recursive: true });
     writeFileSync(file, 'x');
     await assert.rejects(writeJob(file, 'errorifexists', [[simpleBatch(0, 1)]]), /already exists/);
+    await assert.rejects(writeJob(file, 'overwrite', [[simpleBatch(0, 1)]]), /it is a file, and a write target is a directory/);
+    await assert.rejects(writeJob(file, 'append', [[simpleBatch(0, 1)]]), /it is a file/);
+    assert.equal((await writeJob(file, 'ignore', [[simpleBatch(0, 1)]])).job.skip, true);
   });
 });
