@@ -49,6 +49,9 @@ describe('emulator extents', () => {
   it('runs the connector ingest-by tag query over $command_results', async () => {
     const r = await mgmt('.show table E  extents;\n$command_results | mv-expand Tags = split(Tags, "\\r\\n") to typeof(string) | where Tags startswith "ingest-by" | project Tags = substring(Tags, 10) | summarize make_set(Tags)');
     assert.deepEqual(JSON.parse(String(Object.values(r[0]!)[0])), ['b1']);
+    // The Spark connector's own text (shouldIngestData), mv-apply and all.
+    const connector = await mgmt('.show table E  extents;\n$command_results\n | mv-apply split(Tags, "\\r\\n") on (where Tags startswith "ingest-by" | project Tags = substring(Tags,10))\n | summarize make_set(Tags)');
+    assert.deepEqual(JSON.parse(String(Object.values(connector[0]!)[0])), ['b1']);
   });
 
   it('moves all extents from one table to another without copying, and by query (connector text, async)', async () => {
