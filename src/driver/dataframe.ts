@@ -198,6 +198,14 @@ export class DataFrame {
   async printSchema(): Promise<void> {
     process.stdout.write(await this.schemaString());
   }
+  /** How many tasks an action on this DataFrame runs (Spark's `rdd.getNumPartitions()`); plans the read, runs nothing. */
+  async numPartitions(): Promise<number> {
+    const r = await this.#state;
+    const planned = await planAction(this.#host, r.node, { kind: 'count' }, this.#host.nextJobId());
+    await planned.cleanup();
+    return planned.plans.length;
+  }
+
   /** The logical plan (frozen JSON data). */
   async plan(): Promise<PlanNode> {
     return (await this.#state).node;

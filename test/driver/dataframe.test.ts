@@ -133,6 +133,9 @@ describe('actions', () => {
     assert.equal(await spark.range(100, { partitions: 6 }).coalesce(4).count(), 100);
     assert.equal(stages[before + 1]!.tasks.length, 4);
     assert.equal(await people().repartition(3).count(), 4);
+    assert.equal(await spark.range(100, { partitions: 6 }).numPartitions(), 6);
+    assert.equal(await spark.range(100, { partitions: 6 }).coalesce(4).union(spark.range(1)).numPartitions(), 5);
+    assert.equal(await spark.range(100, { partitions: 6 }).limit(1).numPartitions(), 1);
   });
   it('show prints like Spark, with truncation and the footer', async () => {
     const df = spark.createDataFrame([
