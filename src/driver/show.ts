@@ -17,7 +17,7 @@ export function formatShow(table: Table, n: number, truncate: boolean | number =
     const cols = batch.data.children.map((c) => toStrings(c as Data));
     for (let i = 0; i < batch.numRows && cells.length < n; i++) cells.push(cols.map((c) => cut(display(c[i] ?? null), limit)));
   }
-  const header = names.map((h) => cut(h, limit));
+  const header = names.map((h) => cut(display(h), limit));
   const widths = header.map((h, c) => Math.max(3, width(h), ...cells.map((r) => width(r[c]!))));
   const sep = `+${widths.map((w) => '-'.repeat(w)).join('+')}+`;
   const line = (vals: string[]) => `|${vals.map((v, c) => pad(v, widths[c]!, limit > 0)).join('|')}|`;
@@ -26,8 +26,11 @@ export function formatShow(table: Table, n: number, truncate: boolean | number =
   return out.join('\n') + '\n';
 }
 
+// Control characters would break the table's lines: shown escaped, as Spark (3.4+) does.
+const META: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\f': '\\f', '\b': '\\b', '\u000b': '\\v', '\u0007': '\\a' };
+
 function display(v: string | null): string {
-  return v === null ? 'null' : v;
+  return v === null ? 'null' : v.replace(/[\n\r\t\f\b\u000b\u0007]/g, (c) => META[c]!);
 }
 
 function cut(s: string, limit: number): string {

@@ -156,6 +156,7 @@ describe('actions', () => {
         '',
       ].join('\n'),
     );
+    assert.equal(await spark.createDataFrame([{ 'a\tb': 'x\ny' }]).showString(), ['+----+', '|a\\tb|', '+----+', '|x\\ny|', '+----+', ''].join('\n'));
     assert.equal(await spark.range(1).select(lit(null), lit('')).showString(), ['+----+---+', '|NULL|   |', '+----+---+', '|null|   |', '+----+---+', ''].join('\n'));
     assert.equal(
       await df.showString(20, false),
