@@ -13,6 +13,8 @@ export class ExecutorHeartbeat {
   readonly #info: Omit<ExecutorInfo, 'lastHeartbeat'>;
   readonly #ttlMs: number;
   #timer: NodeJS.Timeout | undefined;
+  #inFlight: Promise<void> = Promise.resolve();
+  #stopped = false;
 
   constructor(redis: Redis, prefix: string, info: Omit<ExecutorInfo, 'lastHeartbeat'>, ttlMs = EXECUTOR_HEARTBEAT_TTL_MS) {
     this.#redis = redis;
@@ -23,11 +25,14 @@ export class ExecutorHeartbeat {
 
   async start(onError: (err: unknown) => void): Promise<void> {
     await this.beat();
-    this.#timer = setInterval(() => this.beat().catch(onError), Math.max(200, Math.floor(this.#ttlMs / 3)));
+    this.#timer = setInterval(() => {
+      this.#inFlight = this.beat().catch(onError);
+    }, Math.max(200, Math.floor(this.#ttlMs / 3)));
     this.#timer.unref();
   }
 
   async beat(): Promise<void> {
+    if (this.#stopped) return;
     const info: ExecutorInfo = { ...this.#info, lastHeartbeat: Date.now() };
     await this.#redis
       .multi()
@@ -38,7 +43,10 @@ export class ExecutorHeartbeat {
 
   /** Deregisters at once (graceful shutdown), instead of waiting for the TTL. */
   async stop(): Promise<void> {
+    this.#stopped = true;
     clearInterval(this.#timer);
+    // A beat already on the wire must land before the deletion, or it would re-register us.
+    await this.#inFlight;
     await this.#redis
       .multi()
       .del(clusterKeys.executor(this.#prefix, this.#info.executorId))

@@ -24,6 +24,8 @@ describe('kjob executor', () => {
       assert.deepEqual(await redis.smembers(`${prefix}:kjob:executors`), []);
     } finally {
       if (ex.child.exitCode === null) ex.child.kill('SIGKILL');
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length) await redis.del(...keys);
       redis.disconnect();
     }
   });
