@@ -168,13 +168,16 @@ export class DmService {
     const outcomes = new Map<Queued, Omit<BlobOutcome, 'operationId' | 'database' | 'table' | 'sourceId' | 'sourcePath' | 'rootActivityId' | 'at'>>();
     const ready: { q: Queued; item: IngestItem; partial: boolean }[] = [];
 
+    // ingest-by tags claimed by earlier blobs of this same batch count as present too.
+    const claimed = new Set<string>();
     for (const { payload: q } of batch.items) {
       const m = q.message;
-      const skipped = m.ingestIfNotExists.find((tag) => this.o.engine.hasIngestByTag(m.database, m.table, tag));
+      const skipped = m.ingestIfNotExists.find((tag) => claimed.has(tag) || this.o.engine.hasIngestByTag(m.database, m.table, tag));
       if (skipped !== undefined) {
         outcomes.set(q, { status: 'Skipped', errorCode: 'Skipped_IngestByTagAlreadyExists', details: `Ingestion skipped: the tag 'ingest-by:${skipped}' is already present on an extent of table '${m.table}'.`, failureStatus: 'Permanent' });
         continue;
       }
+      for (const t of m.tags) if (t.startsWith('ingest-by:')) claimed.add(t.slice('ingest-by:'.length));
       const fault = this.o.faults.takeIngestionFault(m.database, m.table);
       if (fault?.mode === 'fail') {
         outcomes.set(q, { status: 'Failed', errorCode: fault.transient ? 'General_TransientIngestionFailure' : 'General_InjectedIngestionFailure', details: `Ingestion failed (emulator fault injection #${fault.id}).`, failureStatus: fault.transient ? 'Transient' : 'Permanent' });

@@ -113,6 +113,15 @@ describe('DM service (engine + Azurite)', () => {
     assert.equal(Number((await engine.query('db', 'T | where a == 101 | count')).rows[0]![0]), 0);
   });
 
+  it('skips the second of two blobs with the same ingest-by tag in ONE batch', async () => {
+    const props = { tags: '["ingest-by:same-batch"]', ingestIfNotExists: ['same-batch'] };
+    const first = await queue('Batched', Buffer.from('500,a\n'), props);
+    const second = await queue('Batched', Buffer.from('501,b\n'), props);
+    await popStatus('SuccessfulIngestionsQueue', first);
+    assert.equal((await popStatus('FailedIngestionsQueue', second))['ErrorCode'], 'Skipped_IngestByTagAlreadyExists');
+    assert.equal(Number((await engine.query('db', 'Batched | where a in (500, 501) | count')).rows[0]![0]), 1);
+  });
+
   it('reports a malformed blob as Failed and lists it in .show ingestion failures', async () => {
     const bad = Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.from('definitely not gzip')]);
     const id = await queue('T', bad, {}, { FlushImmediately: true, ReportLevel: 0 });
