@@ -45,6 +45,19 @@ describe('DataFrame transformations', () => {
     assert.deepEqual(await df.columns(), ['name', 'age', 'city']);
     assert.ok(Object.isFrozen(await filtered.plan()));
   });
+  it('plans are plain JSON: a round trip gives an equal plan with the same schema', async () => {
+    const { analyze } = await import('../../src/plan/analyze.js');
+    const df = people()
+      .union(spark.range(2).select(lit('x'), col('id').cast('int'), lit(null).cast('string')))
+      .filter(col('age').isNull().or(col('age').between(20, 40)))
+      .withColumn('t', when(col('city').startsWith('P'), lit(new Date(0))).otherwise(lit(null)))
+      .repartition(2)
+      .limit(10);
+    const plan = await df.plan();
+    const copy = JSON.parse(JSON.stringify(plan));
+    assert.deepEqual(copy, plan);
+    assert.deepEqual(analyze(copy).fields.map(String), (await df.schema()).fields.map(String));
+  });
   it('select / withColumn / withColumnRenamed / drop', async () => {
     const df = people()
       .withColumn('age', col('age').plus(1))
