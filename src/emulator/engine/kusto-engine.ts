@@ -137,7 +137,7 @@ export class KustoEngine implements EmulatorEngine {
       }
       if (pending.length > 0 || !sent) yield toArrowBatch(columns, pending);
     } finally {
-      c.closeSync();
+      this.store.releaseReader(c);
     }
   }
 

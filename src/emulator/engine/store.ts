@@ -74,6 +74,9 @@ export class KustoStore {
   }
 
   async close(): Promise<void> {
+    // Queries still running on reader connections finish first: closing the instance under them
+    // would fail them half-way (or worse, inside the native code).
+    for (let i = 0; i < 600 && this.openReaders > 0; i++) await new Promise((r) => setTimeout(r, 50));
     await this.mutex.run(async () => {
       if (this.instanceClosed) return;
       this.instanceClosed = true;
@@ -110,17 +113,32 @@ export class KustoStore {
     return this.state.policies.get(policyKey(database, tableId, kind));
   }
 
+  private openReaders = 0;
+
+  /** A reader connection the caller must give back with releaseReader(). */
   async openReader(): Promise<DuckDBConnection> {
-    return this.instance.connect();
+    if (this.instanceClosed) throw new KustoServiceError(503, 'ServiceUnavailable', 'The emulator is stopping.', false);
+    this.openReaders++;
+    try {
+      return await this.instance.connect();
+    } catch (err) {
+      this.openReaders--;
+      throw err;
+    }
+  }
+
+  releaseReader(c: DuckDBConnection): void {
+    this.openReaders--;
+    c.closeSync();
   }
 
   /** A fresh read connection: queries see the last committed state and never block writers. */
   async withReader<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
-    const c = await this.instance.connect();
+    const c = await this.openReader();
     try {
       return await fn(c);
     } finally {
-      c.closeSync();
+      this.releaseReader(c);
     }
   }
 
