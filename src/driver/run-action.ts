@@ -3,6 +3,7 @@ import type { DriverContext, PushdownOffer, ReadPlan } from '../datasource/datas
 import type { Expr } from '../plan/expr.js';
 import { getDataSource } from '../datasource/registry.js';
 import { PlanError } from '../errors/kjob-error.js';
+import { isSecretOptionKey } from '../util/redact.js';
 import { isPartitionFunctionRegistered } from '../executor/partition-functions.js';
 import type { PlanNode } from '../plan/plan-node.js';
 import { planStageInputs, type ResolvedScan } from '../plan/stage-planner.js';
@@ -89,7 +90,7 @@ export async function planAction(host: ActionHost, root: PlanNode, output: TaskO
       if (plan.cleanup) cleanups.push(plan.cleanup);
       scans.push({ format: scan.format, offer, pushedFilters: plan.pushedFilters ?? [], splits: plan.splits.length });
       return {
-        leaf: { kind: 'Scan', format: scan.format, options: plan.executorOptions ?? scan.options, schema: schemaToJson(plan.schema) },
+        leaf: { kind: 'Scan', format: scan.format, options: withoutSecrets(plan.executorOptions ?? scan.options), schema: schemaToJson(plan.schema) },
         splits: plan.splits,
         pushedFilters: plan.pushedFilters ?? [],
       };
@@ -103,6 +104,14 @@ export async function planAction(host: ActionHost, root: PlanNode, output: TaskO
     await cleanup();
     throw err;
   }
+}
+
+/**
+ * Secrets never travel in tasks (they would sit in Redis): executors resolve credentials from their
+ * own environment, so secret-valued options are dropped from what the executors receive.
+ */
+function withoutSecrets(options: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(options).filter(([k]) => !isSecretOptionKey(k)));
 }
 
 /** Every partition function the stage needs must be registered here too: fail before any task runs. */

@@ -116,6 +116,11 @@ describe('the batch-write protocol with a source that records its calls', () => 
     // The source accepts (but, being a test source, does not apply) the first conjunct, so only id < 8 filters here.
     assert.deepEqual((await df.collect()).map((r) => r['x']), [0n, 10n, 20n, 30n, 40n, 50n, 60n, 70n]);
     assert.deepEqual(offers.at(-1), { filters: [col('id').gt(2).expr, col('id').lt(8).expr], requiredColumns: ['id'] });
+    const shipped = spark.read.format('recording').option('kustoAadAppSecret', 's3cr3t').option('kept', 'yes').load();
+    assert.equal(await shipped.count(), 10);
+    const leafOptions = JSON.stringify(stages.at(-1)!.tasks);
+    assert.ok(!leafOptions.includes('s3cr3t'));
+    assert.ok(leafOptions.includes('"kept":"yes"'));
     assert.match(await df.explainString('extended'), /Scan recording: 2 split\(s\); offered filters: \(id > 2\), \(id < 8\); pushed: \(id > 2\); required columns: id\n/);
   });
 });
