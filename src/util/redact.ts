@@ -8,7 +8,8 @@ const SAS_SIGNATURE = /([?&;](?:sig|se?cret|skoid|sktid|skt|ske|sks|skv|saoid|su
 const ACCOUNT_KEY = /(AccountKey=)[^;"'\s]+/gi;
 const BEARER = /(Bearer\s+)[A-Za-z0-9._~+/=-]+/g;
 const SHARED_ACCESS_SIGNATURE = /(SharedAccessSignature=)[^;"'\s]+/gi;
-const HIDDEN_LITERAL = /(h@?["'])[^"']*(["'])/g;
+// A KQL hidden literal (h"…", h'…', h@"…") starts a token: an `h` that ends a word (`'hash'`) is not one.
+const HIDDEN_LITERAL = /(?<![\w'"])(h@?["'])[^"']*(["'])/g;
 
 /** Option keys whose values are secrets wherever they appear (compared case-insensitively). */
 export const SECRET_OPTION_KEYS: ReadonlySet<string> = new Set(

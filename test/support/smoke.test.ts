@@ -20,3 +20,10 @@ describe('redact', () => {
     assert.ok(!e.message.includes('topsecret'));
   });
 });
+
+describe('redact on ordinary text', () => {
+  it('leaves quoted words ending in h alone and still hides h-literals', () => {
+    assert.equal(redact("supports only 'hash' and Table 'Graph'"), "supports only 'hash' and Table 'Graph'");
+    assert.equal(redact('.export to parquet ("https://a/c" h@"?sv=1&sig=x")'), '.export to parquet ("https://a/c" h@"<redacted>")');
+  });
+});
