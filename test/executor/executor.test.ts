@@ -36,6 +36,7 @@ describe('BullMQ backend with in-process executors (real Redis, real runTask)', 
   });
   after(async () => {
     await backend?.close();
+    assert.deepEqual(await redis.keys(`${prefix}:kjob:cancelled:*`), [], 'closing the app removed its cancel markers');
     await ex1?.shutdown(100);
     await ex2?.shutdown(100);
     const keys = await redis.keys(`${prefix}:*`);

@@ -59,6 +59,7 @@ export class BullmqBackend implements SchedulerBackend {
   readonly #queue: Queue;
   readonly #events: QueueEvents;
   readonly #entries = new Map<string, Entry>();
+  readonly #cancelKeys: string[] = [];
   #parallelism = 0;
   #aliveTimer: NodeJS.Timeout | undefined;
   #sweepTimer: NodeJS.Timeout | undefined;
@@ -234,7 +235,9 @@ export class BullmqBackend implements SchedulerBackend {
   async #cancelStage(stage: StageSpec): Promise<void> {
     if (this.#closed) return;
     const { prefix, appId } = this.#opts;
-    await this.#conn.set(clusterKeys.cancelled(prefix, appId, stage.jobId, stage.stageId), '1', 'PX', 3_600_000);
+    const cancelKey = clusterKeys.cancelled(prefix, appId, stage.jobId, stage.stageId);
+    this.#cancelKeys.push(cancelKey);
+    await this.#conn.set(cancelKey, '1', 'PX', 3_600_000);
     const stagePrefix = stageEntryPrefix(stage.jobId, stage.stageId);
     const pending = await this.#queue.getJobs(['waiting', 'delayed', 'prioritized']);
     let removed = 0;
@@ -289,7 +292,7 @@ export class BullmqBackend implements SchedulerBackend {
         await this.#conn
           .multi()
           .srem(clusterKeys.apps(prefix), appId)
-          .del(clusterKeys.appAlive(prefix, appId))
+          .del(clusterKeys.appAlive(prefix, appId), ...this.#cancelKeys)
           .publish(clusterKeys.appsChanged(prefix), appId)
           .exec();
         await this.#queue.obliterate({ force: true }).catch((err: Error) => this.#opts.log.warn({ err: err.message }, 'could not remove the app queue'));
