@@ -94,7 +94,10 @@ describe('the batch-write protocol with a source that records its calls', () => 
   it('aborts and rethrows when a task fails on every attempt', async () => {
     calls.length = 0;
     failPartition = 1;
-    await assert.rejects(spark.range(10, { partitions: 3 }).write.format('recording').mode('append').save('/out'), /disk full on partition 1/);
+    await assert.rejects(spark.range(10, { partitions: 3 }).write.format('recording').mode('append').save('/out'), {
+      name: 'TaskFailedError',
+      message: /Task 2\/3 of stage 0 \(job job-\d+\) failed after 2 attempts: Error: disk full on partition 1/,
+    });
     failPartition = -1;
     assert.deepEqual(calls, ['validate', 'prepare:/out', 'task:0:0', 'abort:0']);
   });

@@ -1,11 +1,7 @@
 import { runTask } from '../../executor/task-runner.js';
 import { KjobError } from '../../errors/kjob-error.js';
+import { TaskFailedError } from '../../errors/task-failed-error.js';
 import type { ExecutorInfo, SchedulerBackend, StageListener, StageSpec, TaskDescription, TaskResult } from '../../protocol/task.js';
-
-/** A stage whose task failed on its last allowed attempt. */
-export class StageFailedError extends KjobError {
-  override name = 'StageFailedError';
-}
 
 /**
  * Master `inline`: runs every task in the driver's own process, one at a time. Each description makes
@@ -21,7 +17,7 @@ export class InlineBackend implements SchedulerBackend {
   #closed = false;
 
   async runStage(stage: StageSpec, listener?: StageListener): Promise<TaskResult[]> {
-    if (this.#closed) throw new StageFailedError('INTERNAL', 'The inline backend is closed');
+    if (this.#closed) throw new KjobError('INTERNAL', 'The inline backend is closed');
     const results: TaskResult[] = [];
     for (const task of stage.tasks) results.push(await this.#runWithRetries(task, stage, listener));
     return results;
@@ -42,10 +38,20 @@ export class InlineBackend implements SchedulerBackend {
         const willRetry = attempt + 1 < maxAttempts && !isUnrecoverable(err);
         listener?.onTaskFailed?.(task.partition, attempt, err instanceof Error ? err.message : String(err), willRetry);
         if (!willRetry) {
-          if (err instanceof KjobError) throw err;
-          throw new StageFailedError('TASK_FAILED', `Task ${task.partition} of stage ${stage.stageId} (job ${stage.jobId}) failed after ${attempt + 1} attempt(s): ${err instanceof Error ? err.message : String(err)}`, {
-            cause: err,
-            context: { jobId: stage.jobId, stageId: stage.stageId, partition: task.partition, attempts: attempt + 1 },
+          // The same error type as the local and redis backends raise, so jobs behave alike on every master.
+          const e = err instanceof Error ? err : new Error(String(err));
+          const code = (err as { code?: unknown }).code;
+          throw new TaskFailedError({
+            appId: stage.appId,
+            jobId: stage.jobId,
+            stageId: stage.stageId,
+            partition: task.partition,
+            numPartitions: task.numPartitions,
+            attempts: attempt + 1,
+            errorName: e.name,
+            errorMessage: e.message,
+            ...(typeof code === 'string' ? { errorCode: code } : {}),
+            executorId: this.#executorId,
           });
         }
       }
