@@ -55,7 +55,7 @@ async function rangeJob(spark: Session): Promise<void> {
   const ms = performance.now() - start;
   // Streaming: batches of 64K rows flow through the operators one at a time, so the peak RSS stays
   // flat however large the range is.
-  console.log(`job: range(30M).filter(id % 7 = 0).withColumn(x = id * 2 + 1).count() = ${n}: ${ms.toFixed(0)} ms, ${rate(rows, ms)}, peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+  console.log(`job: range(30M).filter(id % 7 = 0).withColumn(x = id * 2 + 1).count() = ${n}: ${ms.toFixed(0)} ms, ${rate(rows, ms)}, process peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB${phase === "range" ? "" : " (includes earlier phases; run \"range\" alone)"}`);
 }
 
 const phase = process.argv[2] ?? 'all';
