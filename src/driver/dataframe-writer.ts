@@ -80,8 +80,7 @@ export class DataFrameWriter {
     const ctx = this.#host.driverContext(jobId);
     const job = await ds.prepareWrite(schema, options, path, mode, ctx);
     if (job.skip) {
-      // (No key ending in 'h' here: the shared log redaction mistakes `h"…"` for a hidden KQL literal.)
-      ctx.log.info({ format, target: path ?? null }, 'write skipped (mode ignore, target exists)');
+      ctx.log.info({ format, path: path ?? null }, 'write skipped (mode ignore, target exists)');
       return { rows: 0, bytes: 0, skipped: true };
     }
     let messages: CommitMessage[] = [];
