@@ -135,6 +135,9 @@ export function parseTypeName(name: string): DataType {
   }
   const ts = /^timestamp\(\s*(s|ms|us|ns)\s*(?:,\s*([^)]*))?\)$/.exec(name.trim());
   if (ts) return new Timestamp(UNIT_BY_NAME[ts[1]!.toLowerCase()]!, ts[2] ? ts[2].trim() : null);
+  // Durations of other units than µs (Kusto timespans are ns) round-trip as `duration(ns)`.
+  const du = /^duration\(\s*(s|ms|us|ns)\s*\)$/.exec(n);
+  if (du) return new Duration(UNIT_BY_NAME[du[1]!]!);
   if (n === 'date(ms)') return new DateMillisecond();
   throw new PlanError(`Unknown data type '${name}'; known types: ${Object.keys(TYPE_ALIASES).filter((k) => !k.includes(' ')).join(', ')}, decimal(p,s), timestamp(unit[, tz])`, {
     context: { type: name },
@@ -207,8 +210,10 @@ export function typeName(t: DataType): string {
     }
     case Type.Binary:
       return 'binary';
-    case Type.Duration:
-      return 'duration';
+    case Type.Duration: {
+      const unit = (t as Duration).unit;
+      return unit === TimeUnit.MICROSECOND ? 'duration' : `duration(${TIMESTAMP_UNIT_NAMES[unit]})`;
+    }
     default:
       return String(t).toLowerCase();
   }

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../../errors/kjob-error.js';
 import { redact } from '../../util/redact.js';
 import { parseBlobUrl, type BlobAddress } from './blob-url.js';
+import { resolveHadoopLocation } from './hadoop-scheme-resolver.js';
 
 /**
  * Where data lives: a local path (file, directory or glob) or a blob address (blob, prefix or glob).
@@ -20,11 +21,13 @@ export interface FileEntry {
 /**
  * Turns a scheme-specific URL (e.g. `wasbs://container@account.blob.core.windows.net/path`) into a
  * location, using session conf for credentials (`fs.azure.sas.<container>.<account>.blob.<suffix>` …).
- * The Kusto source registers resolvers for `wasbs`/`abfss`; none is built in.
+ * `wasbs`/`abfs`/`abfss` are built in (hadoop-scheme-resolver.ts); others may be registered.
  */
 export type SchemeResolver = (raw: string, conf: ReadonlyMap<string, string>) => Location;
 
 const schemeResolvers = new Map<string, SchemeResolver>();
+// Hadoop-style Azure URLs resolve through the session conf's fs.azure.* keys (hadoop-scheme-resolver.ts).
+for (const scheme of ['wasbs', 'abfs', 'abfss']) schemeResolvers.set(scheme, resolveHadoopLocation);
 
 /** Registers the resolver for one URL scheme (lower-case, without '://'). */
 export function registerSchemeResolver(scheme: string, resolver: SchemeResolver): void {

@@ -1,0 +1,43 @@
+/**
+ * `wasbs://<container>@<account>.blob.<suffix>/<path>` and `abfs[s]://…` locations, resolved through
+ * the session conf's Hadoop-style keys (reference §5.1; the Kusto source sets them for its exports,
+ * users may set them with the session builder's `.config(…)`):
+ * - a SAS from `fs.azure.sas.<container>.<account>.blob.<suffix>` (wasbs) or
+ *   `fs.azure.sas.fixed.token.<container>.<account>.blob.<suffix>` (abfs/abfss), also under the
+ *   `spark.hadoop.` prefix;
+ * - an account key from `fs.azure.account.key.<account>.blob.<suffix>`, turned here into a
+ *   short-lived container SAS so that file locations handed to executors carry no key;
+ * - neither: the executor's own identity (DefaultAzureCredential).
+ * The location is the https blob endpoint; a `.dfs.` host is read through its `.blob.` twin.
+ */
+import { ContainerSASPermissions, StorageSharedKeyCredential, generateBlobSASQueryParameters } from '@azure/storage-blob';
+import { ConfigError } from '../../errors/kjob-error.js';
+import { redact } from '../../util/redact.js';
+import { resolveHadoopStorageUrl } from '../kusto/storage/storage-url.js';
+import type { Location } from './location.js';
+
+/** Lifetime of the SAS derived from an account key. */
+const KEY_SAS_LIFETIME_MS = 6 * 60 * 60 * 1000;
+
+export function resolveHadoopLocation(raw: string, conf: ReadonlyMap<string, string>): Location {
+  let resolved: ReturnType<typeof resolveHadoopStorageUrl>;
+  try {
+    resolved = resolveHadoopStorageUrl(raw, conf);
+  } catch (e) {
+    throw new ConfigError(`Not a valid Hadoop-style storage URL: ${redact(raw)}`, {
+      resolution: 'Use wasbs://<container>@<account>.blob.<suffix>/<path> or abfss://<container>@<account>.dfs.<suffix>/<path>.',
+      context: { path: redact(raw) },
+      cause: e,
+    });
+  }
+  const url = new URL(resolved.containerUrl);
+  const account = url.hostname.split('.')[0]!.toLowerCase();
+  const container = decodeURIComponent(url.pathname.slice(1));
+  let sas = '';
+  if (resolved.auth === 'sas') sas = resolved.sas.replace(/^\?/, '');
+  else if (resolved.auth === 'key') {
+    const credential = new StorageSharedKeyCredential(resolved.accountName, resolved.accountKey);
+    sas = generateBlobSASQueryParameters({ containerName: container, permissions: ContainerSASPermissions.parse('racwdl'), expiresOn: new Date(Date.now() + KEY_SAS_LIFETIME_MS) }, credential).toString();
+  }
+  return { kind: 'blob', address: { endpoint: `${url.protocol}//${url.host}`, account, container, path: resolved.path, sas, style: 'host' } };
+}
