@@ -37,3 +37,4 @@ export * from './naming/staging-names.js';
 export * from './schema/adjust-schema.js';
 export * from './ingest/blob-ingestion-properties.js';
 export * from './polling/ingestion-status.js';
+export { kustoSource } from './kusto-source.js';

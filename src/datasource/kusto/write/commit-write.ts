@@ -1,0 +1,117 @@
+/**
+ * The driver's end of a Kusto write: `commitWrite` with the commit messages of the accepted attempts,
+ * `abortWrite` after a failed stage.
+ *
+ * Transactional (all-or-nothing): poll every blob's status, drop the staging extents of attempts that
+ * were not accepted, move the accepted ones, drop the staging table (also on failure — except a
+ * user-supplied tempTableName, which is kept on failure for inspection). Queued and KustoStreaming:
+ * nothing to finalize. The summary reports rows, raw and compressed bytes, blobs and their size
+ * distribution, extents moved, time per phase and the request id.
+ */
+import type { CommitMessage, DriverContext, WriteJob, WriteSummary } from '../../datasource.js';
+import { attemptExtentTag } from '../naming/staging-names.js';
+import { systemClock, type Clock } from '../polling/clock.js';
+import { executorSinkOptions, readWriteState } from './write-state.js';
+import { driverClients } from './driver-clients.js';
+import { moveAcceptedExtents, type MoveResult } from './move-extents.js';
+import { pollIngestionStatuses, statusTable } from './status-poller.js';
+import { dropStagingTable, rollBackMovedExtents } from './staging-cleanup.js';
+import type { KustoCommitDetail } from './write-task.js';
+
+/** Blobs are most efficient for Kusto between 100 MB and 1 GB of raw data (adx-mon's lesson). */
+export const SMALL_BLOB_BYTES = 100 * 1024 * 1024;
+
+export interface BlobSizeStats {
+  readonly count: number;
+  readonly minRawBytes: number;
+  readonly medianRawBytes: number;
+  readonly maxRawBytes: number;
+  readonly smallBlobs: number;
+}
+
+export function blobSizeStats(sizes: readonly number[]): BlobSizeStats {
+  const s = [...sizes].sort((a, b) => a - b);
+  return { count: s.length, minRawBytes: s[0] ?? 0, medianRawBytes: s[Math.floor(s.length / 2)] ?? 0, maxRawBytes: s[s.length - 1] ?? 0, smallBlobs: s.filter((n) => n < SMALL_BLOB_BYTES).length };
+}
+
+function detailOf(m: CommitMessage): KustoCommitDetail {
+  return (m.detail ?? { mode: 'unknown', blobs: [] }) as unknown as KustoCommitDetail;
+}
+
+export async function commitKustoWrite(job: WriteJob, messages: readonly CommitMessage[], ctx: DriverContext, clock: Clock = systemClock): Promise<WriteSummary> {
+  const state = readWriteState(job.state);
+  const o = executorSinkOptions(state);
+  const started = clock.now();
+  const phases: Record<string, number> = {};
+  const blobs = messages.flatMap((m) => detailOf(m).blobs.map((b) => ({ ...b, partition: m.partition })));
+  const rows = messages.reduce((n, m) => n + m.rows, 0);
+  const bytes = messages.reduce((n, m) => n + m.bytes, 0);
+  const compressed = blobs.reduce((n, b) => n + b.compressedBytes, 0);
+  const sizes = blobSizeStats(blobs.map((b) => b.rawBytes));
+  if (sizes.smallBlobs > sizes.count / 2 && bytes >= 2 * SMALL_BLOB_BYTES) {
+    ctx.log.warn({ requestId: state.requestId, ...sizes }, 'most blobs are under 100 MB of raw CSV: Kusto ingests 100 MB–1 GB blobs most efficiently; use fewer, larger partitions (coalesce/repartition) or raise clientBatchingLimit');
+  }
+  let move: MoveResult | undefined;
+  if (o.writeMode === 'Transactional' && state.stagingTable) {
+    const { engine, credential, authKey } = await driverClients(o);
+    let ok = false;
+    try {
+      if (blobs.length === 0) {
+        ctx.log.info({ requestId: state.requestId }, `write to Kusto table '${o.table}' finished with no data written`);
+      } else {
+        let t = clock.now();
+        const table = await statusTable(o, credential, authKey);
+        await pollIngestionStatuses({ table, blobs, sink: o, stagingTable: state.stagingTable, clock, log: ctx.log });
+        phases['pollIngestionMs'] = clock.now() - t;
+        t = clock.now();
+        // Every accepted attempt, also those that wrote no blob: its tag selects nothing, harmlessly.
+        const acceptedTags = messages.map((m) => extentTagOfMessage(m, state.requestId));
+        try {
+          move = await moveAcceptedExtents({ engine, sink: o, stagingTable: state.stagingTable, acceptedTags, startedAt: new Date(state.startedAt), clock, log: ctx.log });
+        } catch (e) {
+          // All-or-nothing: extents already moved carry this write's attempt tags; take them back out.
+          await rollBackMovedExtents(engine, o, acceptedTags, ctx.log);
+          throw e;
+        }
+        phases['moveExtentsMs'] = clock.now() - t;
+      }
+      ok = true;
+    } finally {
+      if (ok || o.tempTableName === undefined) await dropStagingTable(engine, o, state.stagingTable, ctx.log);
+      else ctx.log.warn({ requestId: state.requestId, table: o.tempTableName }, 'the write failed; the user-supplied temp table is kept for inspection');
+    }
+  }
+  phases['commitMs'] = clock.now() - started;
+  const detail = {
+    requestId: state.requestId,
+    writeMode: o.writeMode,
+    table: o.table,
+    compressedBytes: compressed,
+    blobs: sizes,
+    extentsMoved: move?.extentsMoved ?? 0,
+    extentsDroppedFromOtherAttempts: move?.extentsDropped ?? 0,
+    moveRetries: move?.retries ?? 0,
+    phases,
+  };
+  ctx.log.info(detail, 'Kusto write committed');
+  return { rows, bytes, detail };
+}
+
+/** The full extent tag of a commit message's attempt (its own report, else rebuilt from the attempt id). */
+function extentTagOfMessage(m: CommitMessage, requestId: string): string {
+  const tag = detailOf(m).attemptTag;
+  return tag !== undefined ? `drop-by:${tag}` : attemptExtentTag(requestId, m.partition, Number(m.attemptId.split('.').pop()));
+}
+
+export async function abortKustoWrite(job: WriteJob, _messages: readonly CommitMessage[], ctx: DriverContext): Promise<void> {
+  if (job.skip) return;
+  const state = readWriteState(job.state);
+  const o = executorSinkOptions(state);
+  if (o.writeMode !== 'Transactional' || !state.stagingTable) return;
+  if (o.tempTableName !== undefined) {
+    ctx.log.warn({ requestId: state.requestId, table: o.tempTableName }, 'the write failed; the user-supplied temp table is kept for inspection');
+    return;
+  }
+  const { engine } = await driverClients(o);
+  await dropStagingTable(engine, o, state.stagingTable, ctx.log);
+}

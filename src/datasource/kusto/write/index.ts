@@ -1,0 +1,15 @@
+/** The write half of the Kusto data source (DataSource write methods). */
+import type { DataSource } from '../../datasource.js';
+import { abortKustoWrite, commitKustoWrite } from './commit-write.js';
+import { prepareKustoWrite, validateKustoWriteOptions } from './prepare-write.js';
+import { kustoWriteTask } from './write-task.js';
+
+export const kustoWriteMethods = {
+  validateWriteOptions: (options, _path, mode) => {
+    validateKustoWriteOptions(options, mode);
+  },
+  prepareWrite: (schema, options, _path, mode, ctx) => prepareKustoWrite(schema, options, mode, ctx),
+  writeTask: kustoWriteTask,
+  commitWrite: (job, messages, ctx) => commitKustoWrite(job, messages, ctx),
+  abortWrite: abortKustoWrite,
+} satisfies Partial<DataSource>;

@@ -1,0 +1,34 @@
+/** Dropping the staging table: on success, on failure, on abort (never throws: clean-up must not mask the real error). */
+import type { Log } from '../../datasource.js';
+import { dropTableIfExistsCommand } from '../kql/table-commands.js';
+import { quoteIdentifier, quoteString } from '../kql/quote.js';
+import type { KustoEngineClient } from '../client/engine-client.js';
+import type { ResolvedKustoSinkOptions } from '../options/sink-options.js';
+
+export async function dropStagingTable(engine: KustoEngineClient, o: ResolvedKustoSinkOptions, staging: string, log: Log): Promise<boolean> {
+  try {
+    await engine.mgmt(o.coordinates.database, dropTableIfExistsCommand(staging), { activity: 'KJOB.dropStagingTable' });
+    return true;
+  } catch (e) {
+    log.error({ requestId: o.requestId, table: staging, err: (e as Error).message }, 'dropping the staging table failed; its auto_delete policy removes it later');
+    return false;
+  }
+}
+
+/**
+ * `.drop extents` of the destination extents carrying one of `tags` (exact match on the line-delimited
+ * Tags column, as kql/extent-commands.ts matches them).
+ */
+export function dropTaggedExtentsCommand(table: string, tags: readonly string[]): string {
+  const terms = tags.map((t) => `strcat('\\r\\n', Tags, '\\r\\n') contains_cs ${quoteString(`\r\n${t}\r\n`)}`);
+  return `.drop extents <| .show table ${quoteIdentifier(table)} extents | where ${terms.length === 1 ? terms[0] : `(${terms.join(' or ')})`} | project ExtentId`;
+}
+
+/** After a failed move: removes from the destination whatever part of this write already moved. */
+export async function rollBackMovedExtents(engine: KustoEngineClient, o: ResolvedKustoSinkOptions, tags: readonly string[], log: Log): Promise<void> {
+  try {
+    await engine.mgmt(o.coordinates.database, dropTaggedExtentsCommand(o.table, tags), { activity: 'KJOB.commit.rollBack' });
+  } catch (e) {
+    log.error({ requestId: o.requestId, table: o.table, err: (e as Error).message }, `rolling back moved extents failed; drop them with .drop extents <| .show table ... extents where tags has this write's drop-by tags`);
+  }
+}

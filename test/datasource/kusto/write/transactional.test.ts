@@ -1,0 +1,46 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Session } from '../../../../src/driver/session.js';
+import { col } from '../../../../src/plan/functions.js';
+import type { RunningEmulator } from '../../../../src/emulator/start-emulator.js';
+import { KustoProbe, sinkOptions, startSinkTestEmulator } from './support.js';
+
+let emu: RunningEmulator;
+let spark: Session;
+let probe: KustoProbe;
+
+before(async () => {
+  emu = await startSinkTestEmulator();
+  probe = new KustoProbe(emu.clusterUrl);
+  spark = await Session.builder().appName('kusto sink').master('local[2]').getOrCreate();
+});
+after(async () => {
+  await spark?.stop();
+  probe?.close();
+  await emu?.stop();
+});
+
+describe('Kusto sink, Transactional', () => {
+  it('creates the table, writes every row once through a hidden staging table and drops it', async () => {
+    const df = spark.range(0, 1000, 1, { partitions: 4 }).withColumn('name', col('id').cast('string'));
+    const result = await df.write.format('kusto').options(sinkOptions(emu.clusterUrl, 'T1', { tableCreateOptions: 'CreateIfNotExist' })).mode('append').save();
+    assert.equal(result.rows, 1000);
+    assert.equal(await probe.count('db', 'T1'), 1000);
+    const distinct = await probe.rows('db', 'T1 | summarize n = dcount(id), s = sum(id)');
+    assert.equal(Number(distinct[0]!['n']), 1000);
+    assert.equal(Number(distinct[0]!['s']), 499500);
+    const detail = result.detail as { extentsMoved: number; requestId: string; blobs: { count: number } };
+    assert.equal(detail.blobs.count, 4);
+    assert.ok(detail.extentsMoved >= 1);
+    assert.deepEqual((await probe.tables('db')).filter((t) => t.startsWith('sparkTempTable_')), []);
+  });
+
+  it('FailIfNotExist on a missing table fails before any task, with the connector message', async () => {
+    const df = spark.range(3);
+    await assert.rejects(df.write.format('com.microsoft.kusto.spark.datasource').options(sinkOptions(emu.clusterUrl, 'Missing')).mode('append').save(), (e: Error) => {
+      assert.equal(e.name, 'TableNotFoundException');
+      assert.match(e.message, /^Table 'Missing' doesn't exist in database 'db', cluster '127\.0\.0\.1 and tableCreateOptions is set to FailIfNotExist\.$/);
+      return true;
+    });
+  });
+});
