@@ -1,0 +1,66 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { Session } from '../../../../src/driver/session.js';
+import { col, concat, lit } from '../../../../src/plan/functions.js';
+import type { RunningEmulator } from '../../../../src/emulator/start-emulator.js';
+import { KustoProbe, sinkOptions, startSinkTestEmulator } from './support.js';
+import './fixtures/retry-functions.js';
+
+const fixture = fileURLToPath(new URL('./fixtures/retry-functions.ts', import.meta.url));
+let emu: RunningEmulator;
+let spark: Session;
+let probe: KustoProbe;
+
+before(async () => {
+  emu = await startSinkTestEmulator();
+  probe = new KustoProbe(emu.clusterUrl);
+  spark = await Session.builder().appName('exactly once').master('local[2]').config('kjob.jobModule', fixture).config('kjob.task.maxAttempts', 3).getOrCreate();
+});
+after(async () => {
+  await spark?.stop();
+  probe?.close();
+  await emu?.stop();
+});
+
+// ~2.4 MB of CSV per partition: with clientBatchingLimit=1 each attempt seals and queues blobs before it ends.
+const rows = 200_000;
+const data = () =>
+  spark
+    .range(0, rows, 1, { partitions: 2 })
+    .withColumn('pad', concat(lit('row-'), col('id').cast('string')))
+    .mapPartitions('failFirstAttemptOfPartition0');
+
+describe('exactly-once under task retries', () => {
+  it('Transactional: the failed attempt\'s staged extents are dropped, the destination holds every row once', async () => {
+    const result = await data().write.format('kusto').options(sinkOptions(emu.clusterUrl, 'Once', { tableCreateOptions: 'CreateIfNotExist', clientBatchingLimit: '1' })).mode('append').save();
+    assert.equal(result.rows, rows);
+    const r = await probe.rows('db', 'Once | summarize n = count(), d = dcount(id), s = sum(id)');
+    assert.equal(Number(r[0]!['n']), rows);
+    assert.equal(Number(r[0]!['d']), rows);
+    assert.equal(BigInt(String(r[0]!['s'])), BigInt(rows) * BigInt(rows - 1) / 2n);
+    const detail = result.detail as { extentsDroppedFromOtherAttempts: number };
+    assert.ok(detail.extentsDroppedFromOtherAttempts >= 1, 'the failed attempt had staged extents that were dropped');
+  });
+
+  it('Queued: a re-run of the same tasks (same requestId) is Skipped blob by blob', async () => {
+    const options = sinkOptions(emu.clusterUrl, 'QOnce', { tableCreateOptions: 'CreateIfNotExist', clientBatchingLimit: '1', writeMode: 'Queued', requestId: 'fixed-request-1' });
+    await data().write.format('kusto').options(options).mode('append').save();
+    await waitForCount(probe, 'QOnce', rows);
+    // The same write again: every blob carries the same ingest-by tag and ingestIfNotExists.
+    await data().write.format('kusto').options(options).mode('append').save();
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.equal(await probe.count('db', 'QOnce'), rows);
+  });
+});
+
+async function waitForCount(p: KustoProbe, table: string, expected: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let n = 0;
+  while (Date.now() < deadline) {
+    n = await p.count('db', table);
+    if (n >= expected) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.equal(n, expected);
+}
