@@ -365,6 +365,20 @@ function arrowType(t: KustoType): arrow.DataType {
   }
 }
 
+function microsecondVector(values: readonly (number | null)[]): arrow.Vector {
+  const data = new BigInt64Array(values.length);
+  const valid = new Uint8Array((values.length + 7) >> 3);
+  let nulls = 0;
+  values.forEach((v, i) => {
+    if (v === null) nulls++;
+    else {
+      data[i] = BigInt(v);
+      valid[i >> 3]! |= 1 << (i & 7);
+    }
+  });
+  return arrow.makeVector(arrow.makeData({ type: new arrow.TimestampMicrosecond('UTC'), length: values.length, nullCount: nulls, data, ...(nulls ? { nullBitmap: valid } : {}) }));
+}
+
 /**
  * Storage-form rows → an Arrow batch for `.export`: datetime as UTC microsecond timestamps,
  * timespan as ticks (Int64, as the service exports them), decimal/guid/dynamic as text.
@@ -380,7 +394,8 @@ export function toArrowBatch(columns: readonly KustoColumn[], rows: readonly (re
       if (typeof v === 'object') return String(v);
       return v;
     });
-    vectors[c.name] = arrow.vectorFromArray(values, arrowType(c.type));
+    // vectorFromArray reads numbers for timestamp columns as milliseconds: build datetimes from their µs directly.
+    vectors[c.name] = c.type === 'datetime' ? microsecondVector(values as (number | null)[]) : arrow.vectorFromArray(values, arrowType(c.type));
   });
   const table = new arrow.Table(vectors);
   return table.batches[0] ?? new arrow.RecordBatch(Object.fromEntries(Object.entries(vectors).map(([k, v]) => [k, v.data[0]!])));

@@ -22,7 +22,9 @@ function validity(d: Data): Uint8Array | null {
 }
 
 function scaleInt64(d: Data, factor: bigint, type: DataType): Data {
-  const src = (d.values as BigInt64Array).subarray(0, d.length);
+  // Arrow JS may hold 64-bit columns as Int32Array pairs: view the bytes as int64.
+  const v = d.values as ArrayBufferView;
+  const src = new BigInt64Array(v.buffer, v.byteOffset, d.length);
   const out = new BigInt64Array(d.length);
   for (let i = 0; i < d.length; i++) out[i] = src[i]! * factor;
   return fixedData(type, out, validity(d));

@@ -12,7 +12,8 @@ import { startKustoTestCluster, type KustoTestCluster } from './support.js';
 function raw64(v: Vector): (bigint | null)[] {
   const out: (bigint | null)[] = [];
   for (const d of v.data) {
-    const values = d.values as BigInt64Array;
+    const v = d.values as ArrayBufferView;
+    const values = new BigInt64Array(v.buffer, v.byteOffset, d.length);
     for (let i = 0; i < d.length; i++) out.push(d.getValid(i) ? values[i]! : null);
   }
   return out;

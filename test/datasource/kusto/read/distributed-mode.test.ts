@@ -1,0 +1,159 @@
+// Distributed and automatic reads against the emulator: `.export` to its export containers, the
+// Parquet files as splits, clean-up, the transient cache (one export in .show commands), disjoint
+// partitioned exports, the automatic decision at 0 / 1 / 5000 / 5001 rows, pushdown with hostile
+// names and values, and the named errors for failed, timed-out and storage-less exports.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { ContainerClient } from '@azure/storage-blob';
+import { Session } from '../../../../src/driver/session.js';
+import { col, lit } from '../../../../src/plan/functions.js';
+import { clearExportCache, clearExportContainersCache, lastKustoReadReport } from '../../../../src/datasource/kusto/read/index.js';
+import { quoteIdentifier, quoteString } from '../../../../src/datasource/kusto/kql/quote.js';
+import { startKustoTestCluster, type KustoTestCluster } from './support.js';
+
+describe('Kusto source, Distributed and automatic modes', () => {
+  let k: KustoTestCluster;
+  let spark: Session;
+  let containerUrl: string;
+  const opts = (extra: Record<string, string> = {}) => ({ kustoCluster: k.emulator.clusterUrl, kustoDatabase: k.db, ...extra });
+  const exportsRun = async (marker: string) => (await k.mgmt(`.show commands | where Text has '${marker}' and Text startswith '.export'`)).length;
+  const exportedBlobs = async () => {
+    const names: string[] = [];
+    for await (const b of new ContainerClient(containerUrl).listBlobsFlat({ prefix: `${k.db}/` })) names.push(b.name);
+    return names;
+  };
+
+  before(async () => {
+    k = await startKustoTestCluster('distdb');
+    spark = await Session.builder().master('inline').config('kjob.progress', 'off').config('kjob.task.maxAttempts', 1).getOrCreate();
+    containerUrl = String(Object.values((await k.mgmt('.show export containers'))[0]!)[0]);
+    await k.mgmt('.set-or-append R5000 <| range id from 1 to 5000 step 1 | extend s = strcat("v", tostring(id))');
+    await k.mgmt('.set-or-append R5001 <| range id from 1 to 5001 step 1 | extend s = strcat("v", tostring(id))');
+    await k.mgmt('.create table Empty (id:long, s:string)');
+    await k.mgmt(`.set-or-append Typed <| datatable(l:long,d:datetime,t:timespan,m:decimal,g:guid,y:dynamic)[
+      9007199254740993, datetime(2024-01-02T03:04:05.123456Z), time(1.02:03:04.5000001), decimal(12.340000000000000001), guid(0b1f4b2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b), dynamic({"a":[1,2]}),
+      long(null), datetime(null), timespan(null), decimal(null), guid(null), dynamic(null)]`);
+  });
+  after(async () => {
+    await spark?.stop();
+    await k?.stop();
+  });
+
+  it('ForceDistributedMode exports, reads the Parquet files exactly, and deletes them after the job', async () => {
+    const t = await spark.read.format('kusto').options(opts({ kustoQuery: 'Typed', readMode: 'ForceDistributedMode' })).load().toArrow();
+    assert.equal(lastKustoReadReport()?.mode, 'distributed');
+    assert.equal(t.numRows, 2);
+    const raw = (name: string) => {
+      const d = t.getChild(name)!.data[0]!;
+      const v = d.values as ArrayBufferView;
+      const values = new BigInt64Array(v.buffer, v.byteOffset, d.length);
+      return [0, 1].map((i) => (d.getValid(i) ? values[i] : null));
+    };
+    assert.deepEqual(raw('l'), [9007199254740993n, null]);
+    // Export writes microseconds: the read keeps them all.
+    assert.deepEqual(raw('d'), [1704164645123456000n, null]);
+    assert.deepEqual(raw('t'), [937845000001n * 100n, null]);
+    assert.equal(String(t.schema.fields.find((f) => f.name === 'm')!.type), 'Decimal[38e+18]');
+    const words = t.getChild('m')!.data[0]!.values as Uint32Array;
+    assert.equal([3, 2, 1, 0].reduce((acc, w) => (acc << 32n) | BigInt(words[w]!), 0n), 12_340000000000000001n);
+    assert.deepEqual([...t.getChild('g')!], ['0b1f4b2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b', null]);
+    assert.deepEqual([...t.getChild('y')!], ['{"a":[1,2]}', null]);
+    assert.deepEqual(await exportedBlobs(), [], 'exported files are deleted after the job');
+  });
+
+  it('automatic decision: 0 → empty, 1 and 5000 → Single, 5001 → Distributed', async () => {
+    const read = (q: string) => spark.read.format('kusto').options(opts({ kustoQuery: q })).load();
+    assert.equal(await read('Empty').count(), 0);
+    assert.equal(lastKustoReadReport()?.mode, 'empty');
+    assert.deepEqual((await read('Empty').schema()).fields.map((f) => f.name), ['id', 's']);
+    assert.equal(await read('R5000 | take 1').count(), 1);
+    assert.equal(lastKustoReadReport()?.mode, 'single');
+    assert.equal(await read('R5000').count(), 5000);
+    assert.equal(lastKustoReadReport()?.mode, 'single');
+    const t = await read('R5001').toArrow();
+    assert.equal(lastKustoReadReport()?.mode, 'distributed');
+    assert.equal(t.numRows, 5001);
+    const ids = [...t.getChild('id')!].map(Number).sort((a, b) => a - b);
+    assert.deepEqual(ids, Array.from({ length: 5001 }, (_, i) => i + 1));
+  });
+
+  it('a failing estimate falls back to Distributed; a Single result over the limits falls back too', async () => {
+    // estimate_rows_count() over a union the emulator cannot estimate is still a query the export accepts.
+    const n = await spark.read.format('kusto').options(opts({ kustoQuery: 'R5000 | where id <= 3', clientRequestPropertiesJson: '{"Options":{"truncationmaxrecords":2}}' })).load().count();
+    assert.equal(n, 3);
+    assert.equal(lastKustoReadReport()?.mode, 'single-fallback-distributed');
+  });
+
+  it('partitioned exports cover disjoint slices (no duplicated rows)', async () => {
+    const t = await spark.read.format('kusto').options(opts({ kustoQuery: 'R5001', readMode: 'ForceDistributedMode', numPartitions: '3', partitionColumn: 'id' })).load().toArrow();
+    assert.equal(lastKustoReadReport()?.exports, 3);
+    const ids = [...t.getChild('id')!].map(Number).sort((a, b) => a - b);
+    assert.deepEqual(ids, Array.from({ length: 5001 }, (_, i) => i + 1));
+  });
+
+  it('distributedReadModeTransientCache reuses one export for a second read', async () => {
+    const marker = 'R5000 | where id > 4990';
+    const o = opts({ kustoQuery: marker, readMode: 'ForceDistributedMode', distributedReadModeTransientCache: 'true' });
+    assert.equal(await spark.read.format('kusto').options(o).load().count(), 10);
+    assert.equal(await spark.read.format('kusto').options(o).load().count(), 10);
+    assert.equal(await exportsRun('id > 4990'), 1);
+    assert.ok((await exportedBlobs()).length > 0, 'cached exports keep their files');
+    clearExportCache();
+  });
+
+  it('pushes filters and projections into the KQL with every name and value escaped', async () => {
+    const name = "we'ird \"col\" \\ where";
+    const value = 'a\'b\\c" | take 0 //';
+    await k.mgmt(`.set-or-append Hostile <| datatable(c:string, n:long)[${quoteString(value)}, 1, "plain", 2, "where", 3] | project-rename ${quoteIdentifier(name)} = c`);
+    const cols = (await spark.read.format('kusto').options(opts({ kustoQuery: 'Hostile', readMode: 'ForceSingleMode' })).load().schema()).fields.map((f) => f.name);
+    assert.deepEqual(cols, [name, 'n']);
+    for (const mode of ['ForceSingleMode', 'ForceDistributedMode']) {
+      const df = spark.read.format('kusto').options(opts({ kustoQuery: 'Hostile', readMode: mode })).load().filter(col(name).eq(lit(value))).select(col('n'));
+      const rows = await df.collect();
+      assert.deepEqual(rows.map((r) => Number(r['n'])), [1], mode);
+      const q = lastKustoReadReport()!.query;
+      assert.match(q, /\| where /, `${mode}: the filter was pushed`);
+      assert.match(q, /\| project \['n'\]/, `${mode}: the projection was pushed`);
+    }
+    // A filter Kusto cannot evaluate stays in the plan and still applies.
+    const kept = await spark.read.format('kusto').options(opts({ kustoQuery: 'Hostile', readMode: 'ForceSingleMode' })).load().filter(col('n').plus(lit(1)).eq(lit(3))).collect();
+    assert.deepEqual(kept.map((r) => Number(r['n'])), [2]);
+    assert.doesNotMatch(lastKustoReadReport()!.query, /where/);
+  });
+
+  it('a failed export raises FailedOperationException with OperationId, State and Status', async () => {
+    k.emulator.dataManagement.faults.add({ kind: 'export', mode: 'fail', count: 1 });
+    const err = await spark.read.format('kusto').options(opts({ kustoQuery: 'R5000', readMode: 'ForceDistributedMode' })).load().count().catch((e: unknown) => e);
+    assert.ok(err instanceof Error);
+    assert.equal(err.name, 'FailedOperationException');
+    assert.match(err.message, /^Failed to execute Kusto operation with OperationId '[0-9a-f-]{36}', State: 'Failed', Status: '.+'/);
+    assert.match(String((err as { resolution?: string }).resolution), /\.show operations/);
+  });
+
+  it('an export outliving timeoutLimit raises TimeoutAwaitingPendingOperationException naming the OperationId', async () => {
+    k.emulator.dataManagement.faults.add({ kind: 'export', mode: 'timeout', count: 1, timeoutMs: 4000 });
+    const err = await spark.read.format('kusto').options(opts({ kustoQuery: 'R5000', readMode: 'ForceDistributedMode', timeoutLimit: '1' })).load().count().catch((e: unknown) => e);
+    assert.ok(err instanceof Error);
+    assert.equal(err.name, 'TimeoutAwaitingPendingOperationException');
+    assert.match(err.message, /^Timed out while waiting for operation with OperationId '[0-9a-f-]{36}'/);
+    assert.match(String((err as { resolution?: string }).resolution), /timeoutLimit/);
+  });
+
+  it('no export containers raises NoStorageContainersException', async () => {
+    clearExportContainersCache();
+    k.emulator.dataManagement.faults.add({ kind: 'noStorage', count: 1 });
+    const err = await spark.read.format('kusto').options(opts({ kustoQuery: 'R5000', readMode: 'ForceDistributedMode' })).load().count().catch((e: unknown) => e);
+    assert.ok(err instanceof Error);
+    assert.equal(err.name, 'NoStorageContainersException');
+    assert.match(String((err as { resolution?: string }).resolution), /transientStorage/);
+  });
+
+  it('abfss with an account key is refused with the reference message', async () => {
+    const storage = JSON.stringify({ storageCredentials: [{ storageAccountName: 'acct', blobContainer: 'c', storageAccountKey: 'c2VjcmV0a2V5' }] });
+    const err = await spark.read.format('kusto').options(opts({ kustoQuery: 'R5000', readMode: 'ForceDistributedMode', transientStorage: storage, storageProtocol: 'abfss' })).load().count().catch((e: unknown) => e);
+    assert.ok(err instanceof Error);
+    assert.equal(err.name, 'InvalidParameterException');
+    assert.equal(err.message, "Storage protocol 'abfss' with Account Key authentication is not supported yet. Please use SAS based authentication or switch to 'wasbs' protocol.");
+    assert.doesNotMatch(err.message + String((err as { describe?: () => string }).describe?.()), /c2VjcmV0a2V5/);
+  });
+});
