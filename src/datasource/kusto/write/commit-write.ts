@@ -91,6 +91,7 @@ export async function commitKustoWrite(job: WriteJob, messages: readonly CommitM
     extentsMoved: move?.extentsMoved ?? 0,
     extentsDroppedFromOtherAttempts: move?.extentsDropped ?? 0,
     moveRetries: move?.retries ?? 0,
+    streamedRequests: messages.reduce((n, m) => n + (detailOf(m).streamedRequests ?? 0), 0),
     phases,
   };
   ctx.log.info(detail, 'Kusto write committed');

@@ -69,7 +69,7 @@ async function blobWriteTask(state: KustoWriteState, options: ResolvedKustoSinkO
   let containers: ContainerChoice[] | undefined;
   const nextContainer = async (index: number): Promise<ContainerChoice> => {
     if (options.ingestionStorage) return userContainer(options.ingestionStorage);
-    containers ??= await ingestionContainers(client, { requestId: state.requestId });
+    containers ??= await ingestionContainers(client, { requestId: state.requestId, attempts: containerAttempts(ctx.conf) });
     return containers[index % containers.length]!;
   };
 
@@ -147,4 +147,12 @@ async function blobWriteTask(state: KustoWriteState, options: ResolvedKustoSinkO
   const bytes = reports.reduce((n, b) => n + b.rawBytes, 0);
   const detail: KustoCommitDetail = { mode: options.writeMode, ...(attemptTag ? { attemptTag } : {}), blobs: reports };
   return { attemptId: ctx.attemptId, partition: ctx.partition, rows, bytes, detail: detail as unknown as Record<string, unknown> };
+}
+
+/** Session conf: attempts at getting temporary storage before NoStorageContainersException. @defaultValue 8 */
+export const CONTAINER_ATTEMPTS_CONF = 'kjob.kusto.storageAttempts';
+
+function containerAttempts(conf: ReadonlyMap<string, string>): number {
+  const n = Number(conf.get(CONTAINER_ATTEMPTS_CONF) ?? 8);
+  return Number.isInteger(n) && n >= 1 ? n : 8;
 }
