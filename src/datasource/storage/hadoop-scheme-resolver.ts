@@ -22,7 +22,7 @@ const KEY_SAS_LIFETIME_MS = 6 * 60 * 60 * 1000;
 export function resolveHadoopLocation(raw: string, conf: ReadonlyMap<string, string>): Location {
   let resolved: ReturnType<typeof resolveHadoopStorageUrl>;
   try {
-    resolved = resolveHadoopStorageUrl(raw, conf);
+    resolved = resolveHadoopStorageUrl(raw, withDfsTwins(conf));
   } catch (e) {
     throw new ConfigError(`Not a valid Hadoop-style storage URL: ${redact(raw)}`, {
       resolution: 'Use wasbs://<container>@<account>.blob.<suffix>/<path> or abfss://<container>@<account>.dfs.<suffix>/<path>.',
@@ -40,4 +40,16 @@ export function resolveHadoopLocation(raw: string, conf: ReadonlyMap<string, str
     sas = generateBlobSASQueryParameters({ containerName: container, permissions: ContainerSASPermissions.parse('racwdl'), expiresOn: new Date(Date.now() + KEY_SAS_LIFETIME_MS) }, credential).toString();
   }
   return { kind: 'blob', address: { endpoint: `${url.protocol}//${url.host}`, account, container, path: resolved.path, sas, style: 'host' } };
+}
+
+/** Keys written for a `.dfs.` host also serve its `.blob.` twin (the Kusto keys always name `.blob.`). */
+function withDfsTwins(conf: ReadonlyMap<string, string>): ReadonlyMap<string, string> {
+  let out: Map<string, string> | undefined;
+  for (const [k, v] of conf) {
+    if (!k.startsWith('fs.azure.') && !k.startsWith('spark.hadoop.fs.azure.')) continue;
+    if (!k.includes('.dfs.')) continue;
+    const twin = k.replace('.dfs.', '.blob.');
+    if (!conf.has(twin)) (out ??= new Map(conf)).set(twin, v);
+  }
+  return out ?? conf;
 }
