@@ -25,7 +25,7 @@ describe('Kusto source, Distributed and automatic modes', () => {
 
   before(async () => {
     k = await startKustoTestCluster('distdb');
-    spark = await Session.builder().master('inline').config('kjob.progress', 'off').config('kjob.task.maxAttempts', 1).getOrCreate();
+    spark = await Session.builder().master('local[2]').config('kjob.progress', 'off').config('kjob.task.maxAttempts', 1).getOrCreate();
     containerUrl = String(Object.values((await k.mgmt('.show export containers'))[0]!)[0]);
     await k.mgmt('.set-or-append R5000 <| range id from 1 to 5000 step 1 | extend s = strcat("v", tostring(id))');
     await k.mgmt('.set-or-append R5001 <| range id from 1 to 5001 step 1 | extend s = strcat("v", tostring(id))');
@@ -77,11 +77,27 @@ describe('Kusto source, Distributed and automatic modes', () => {
     assert.deepEqual(ids, Array.from({ length: 5001 }, (_, i) => i + 1));
   });
 
-  it('a failing estimate falls back to Distributed; a Single result over the limits falls back too', async () => {
-    // estimate_rows_count() over a union the emulator cannot estimate is still a query the export accepts.
+  it('a failing estimate falls back to Distributed', async () => {
+    k.emulator.dataManagement.faults.add({ kind: 'request', status: 500, count: 1, pattern: 'estimate_rows_count' });
+    const n = await spark.read.format('kusto').options(opts({ kustoQuery: 'R5000 | where id <= 3' })).load().count();
+    assert.equal(n, 3);
+    assert.equal(lastKustoReadReport()?.mode, 'distributed');
+  });
+
+  it('a Single-mode result over the query limits falls back to Distributed', async () => {
     const n = await spark.read.format('kusto').options(opts({ kustoQuery: 'R5000 | where id <= 3', clientRequestPropertiesJson: '{"Options":{"truncationmaxrecords":2}}' })).load().count();
     assert.equal(n, 3);
     assert.equal(lastKustoReadReport()?.mode, 'single-fallback-distributed');
+  });
+
+  it('automatic decision at 1,000,000 rows: Distributed, every row once', async () => {
+    await k.mgmt('.set-or-append Million <| range id from 1 to 1000000 step 1');
+    const t = await spark.read.format('kusto').options(opts({ kustoQuery: 'Million' })).load().toArrow();
+    assert.equal(lastKustoReadReport()?.mode, 'distributed');
+    assert.equal(t.numRows, 1_000_000);
+    const seen = new Uint8Array(1_000_001);
+    for (const v of t.getChild('id')!) seen[Number(v)]! += 1;
+    assert.equal(seen.subarray(1).every((c) => c === 1), true);
   });
 
   it('partitioned exports cover disjoint slices (no duplicated rows)', async () => {

@@ -32,7 +32,7 @@ describe('Kusto source, Single mode', () => {
 
   before(async () => {
     k = await startKustoTestCluster();
-    spark = await Session.builder().master('inline').config('kjob.progress', 'off').config('kjob.task.maxAttempts', 1).getOrCreate();
+    spark = await Session.builder().master('local[2]').config('kjob.progress', 'off').config('kjob.task.maxAttempts', 1).getOrCreate();
     await k.mgmt(`.set-or-append Types <| datatable(s:string,l:long,i:int,r:real,b:bool,d:datetime,t:timespan,m:decimal,g:guid,y:dynamic)[
       "a'b\\\\c", 9007199254740993, 7, 1.5, true, datetime(2024-01-02T03:04:05.1234567Z), time(1.02:03:04.5000001), decimal(12.340000000000000001), guid(0b1f4b2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b), dynamic({"a":[1,2],"big":9007199254740993}),
       "", -9223372036854775807, -2147483648, real(nan), false, datetime(1970-01-01), time(-00:00:01.5), decimal(-0.5), guid(00000000-0000-0000-0000-000000000000), dynamic("x"),
