@@ -1,0 +1,122 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Session } from '../../../../src/driver/session.js';
+import type { RunningEmulator } from '../../../../src/emulator/start-emulator.js';
+import { KustoProbe, sinkOptions, startSinkTestEmulator } from './support.js';
+
+/** The troubleshooting guide's error rows, reproduced with the emulator's fault injection. */
+let emu: RunningEmulator;
+let spark: Session;
+let probe: KustoProbe;
+
+before(async () => {
+  emu = await startSinkTestEmulator();
+  probe = new KustoProbe(emu.clusterUrl);
+  spark = await Session.builder().appName('kusto faults').master('local[2]').config('kjob.task.maxAttempts', 1).config('kjob.kusto.storageAttempts', 2).getOrCreate();
+  for (const t of ['F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7']) await probe.rows('db', `.create table ${t} (id:long, name:string)`);
+});
+after(async () => {
+  await spark?.stop();
+  probe?.close();
+  await emu?.stop();
+});
+
+const fault = (text: string) => probe.rows('db', `.emulator fault ${text}`);
+const df = () => spark.createDataFrame([{ id: 1, name: 'a' }, { id: 2, name: 'b' }], 'id bigint, name string', { partitions: 2 });
+const write = (table: string, extra: Record<string, string> = {}) => df().write.format('kusto').options(sinkOptions(emu.clusterUrl, table, extra)).mode('append').save();
+const stagingTables = async () => (await probe.tables('db')).filter((t) => t.startsWith('sparkTempTable_'));
+
+describe('error rows of the troubleshooting guide', () => {
+  // First in the file: the executors' ingest clients have not cached any storage yet.
+  it('NoStorageContainersException when the cluster hands out no temporary storage', async () => {
+    await fault('no-storage 0');
+    try {
+      await assert.rejects(write('F1'), /No storage containers received\. Failed to allocate temporary storage/);
+    } finally {
+      await fault('clear');
+    }
+    assert.equal(await probe.count('db', 'F1'), 0);
+    assert.deepEqual(await stagingTables(), []);
+  });
+
+  it('throttling (429) and transient 5xx on commands are retried', async () => {
+    await fault('throttle 2 on mgmt matching "schema as json"');
+    await fault('fail 1 status 503 on mgmt matching "policy merge"');
+    const r = await write('F2');
+    assert.equal(r.rows, 2);
+    assert.equal(await probe.count('db', 'F2'), 2);
+    assert.deepEqual(await probe.rows('db', '.emulator faults'), []);
+  });
+
+  it('an ingestion Failed status fails the write with failureStatus and errorCode; destination untouched', async () => {
+    await fault('ingestion fail 1 table * ');
+    await assert.rejects(write('F3'), (e: Error & { status?: string; errorCode?: string; failureStatus?: string; requestId?: string }) => {
+      assert.equal(e.name, 'IngestionFailedException');
+      assert.equal(e.status, 'Failed');
+      assert.equal(e.errorCode, 'General_InjectedIngestionFailure');
+      assert.equal(e.failureStatus, 'Permanent');
+      assert.match(e.message, /^Ingestion to Kusto failed with status 'Failed'\. RequestId: [0-9a-f-]+ cluster: '127\.0\.0\.1', database: 'db', table: 'sparkTempTable_kusto_faults_F3_/);
+      assert.ok(e.requestId);
+      return true;
+    });
+    await fault('clear');
+    assert.equal(await probe.count('db', 'F3'), 0);
+    assert.deepEqual(await stagingTables(), []);
+  });
+
+  it('a move that fails twice then succeeds', async () => {
+    await fault('move-extents fail 2');
+    const r = await write('F4');
+    assert.equal((r.detail as { moveRetries: number }).moveRetries, 2);
+    assert.equal(await probe.count('db', 'F4'), 2);
+    assert.deepEqual(await stagingTables(), []);
+  });
+
+  it('a move that keeps failing: RetriesExhaustedException, destination untouched, staging table gone', async () => {
+    await fault('move-extents fail 0');
+    try {
+      await assert.rejects(write('F5', { maxRetriesOnMoveExtents: '1' }), (e: Error) => {
+        assert.equal(e.name, 'RetriesExhaustedException');
+        assert.equal(e.message, 'Failed to move extents after 2 tries.');
+        return true;
+      });
+    } finally {
+      await fault('clear');
+    }
+    assert.equal(await probe.count('db', 'F5'), 0);
+    assert.deepEqual(await stagingTables(), []);
+  });
+
+  it('… and a user-named temp table is kept on failure for inspection, dropped on success', async () => {
+    await probe.rows('db', '.create table UserTmp (id:long, name:string)');
+    await fault('move-extents fail 0');
+    try {
+      await assert.rejects(write('F6', { maxRetriesOnMoveExtents: '0', tempTableName: 'UserTmp' }), /Failed to move extents after 1 tries\./);
+    } finally {
+      await fault('clear');
+    }
+    assert.equal(await probe.count('db', 'F6'), 0);
+    assert.equal(await probe.count('db', 'UserTmp'), 2);
+    await probe.rows('db', '.drop table UserTmp');
+    await probe.rows('db', '.create table UserTmp (id:long, name:string)');
+    await write('F6', { tempTableName: 'UserTmp' });
+    assert.equal(await probe.count('db', 'F6'), 2);
+    assert.ok(!(await probe.tables('db')).includes('UserTmp'));
+  });
+
+  it('ingestion still Pending at timeoutLimit: the timeout names MaximumBatchingTimeSpan', async () => {
+    await fault('dm-delay 8000');
+    try {
+      await assert.rejects(write('F7', { timeoutLimit: '2' }), (e: Error & { likelyCause?: string }) => {
+        assert.equal(e.name, 'IngestionPollingTimeoutException');
+        assert.match(e.message, /^Ingestion to Kusto failed on timeout failure\. Table: 'sparkTempTable_kusto_faults_F7_/);
+        assert.match(e.likelyCause ?? '', /MaximumBatchingTimeSpan/);
+        return true;
+      });
+    } finally {
+      await fault('clear');
+    }
+    assert.equal(await probe.count('db', 'F7'), 0);
+    assert.deepEqual(await stagingTables(), []);
+  });
+});
