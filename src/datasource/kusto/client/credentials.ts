@@ -24,7 +24,7 @@ export class StaticTokenCredential implements TokenCredential {
   constructor(token: string) {
     this.#token = token;
   }
-  async getToken(): Promise<AccessToken> {
+  async getToken(_scopes?: string | string[]): Promise<AccessToken> {
     // Static tokens carry no expiry we could read without decoding; an hour is what AAD issues.
     return { token: this.#token, expiresOnTimestamp: Date.now() + 3_600_000 };
   }
@@ -39,7 +39,7 @@ export class CallbackTokenCredential implements TokenCredential {
   constructor(callback: () => Promise<string> | string) {
     this.#callback = callback;
   }
-  async getToken(): Promise<AccessToken> {
+  async getToken(_scopes?: string | string[]): Promise<AccessToken> {
     return { token: await this.#callback(), expiresOnTimestamp: Date.now() + 300_000 };
   }
 }
