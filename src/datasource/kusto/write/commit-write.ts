@@ -11,7 +11,8 @@
 import type { CommitMessage, DriverContext, WriteJob, WriteSummary } from '../../datasource.js';
 import { attemptExtentTag } from '../naming/staging-names.js';
 import { systemClock, type Clock } from '../polling/clock.js';
-import { executorSinkOptions, readWriteState } from './write-state.js';
+import { executorSinkOptions, readWriteState, type KustoWriteState } from './write-state.js';
+import type { ResolvedKustoSinkOptions } from '../options/sink-options.js';
 import { driverClients } from './driver-clients.js';
 import { moveAcceptedExtents, type MoveResult } from './move-extents.js';
 import { pollIngestionStatuses, statusTable } from './status-poller.js';
@@ -38,9 +39,32 @@ function detailOf(m: CommitMessage): KustoCommitDetail {
   return (m.detail ?? { mode: 'unknown', blobs: [] }) as unknown as KustoCommitDetail;
 }
 
+const asyncWrites = new Map<string, Promise<WriteSummary>>();
+
+/**
+ * The outcome of a `writeEnableAsync` write, by its request id: resolves with the summary once the
+ * write is finalized (Transactional: polled and moved), rejects with its error. Undefined when no
+ * async write with that id ran in this process.
+ */
+export function kustoAsyncWrite(requestId: string): Promise<WriteSummary> | undefined {
+  return asyncWrites.get(requestId);
+}
+
 export async function commitKustoWrite(job: WriteJob, messages: readonly CommitMessage[], ctx: DriverContext, clock: Clock = systemClock): Promise<WriteSummary> {
   const state = readWriteState(job.state);
   const o = executorSinkOptions(state);
+  if (!o.isAsync) return finalizeKustoWrite(state, o, messages, ctx, clock);
+  // isAsync: the tasks are done; polling and the move go on in the background. Errors are logged with
+  // the request id (the caller has moved on) and kept in the handle.
+  const pending = finalizeKustoWrite(state, o, messages, ctx, clock);
+  pending.catch((e: unknown) => ctx.log.error({ requestId: state.requestId, table: o.table, err: (e as Error).message }, 'asynchronous Kusto write failed'));
+  asyncWrites.set(state.requestId, pending);
+  const rows = messages.reduce((n, m) => n + m.rows, 0);
+  const bytes = messages.reduce((n, m) => n + m.bytes, 0);
+  return { rows, bytes, detail: { requestId: state.requestId, writeMode: o.writeMode, table: o.table, async: true } };
+}
+
+async function finalizeKustoWrite(state: KustoWriteState, o: ResolvedKustoSinkOptions, messages: readonly CommitMessage[], ctx: DriverContext, clock: Clock): Promise<WriteSummary> {
   const started = clock.now();
   const phases: Record<string, number> = {};
   const blobs = messages.flatMap((m) => detailOf(m).blobs.map((b) => ({ ...b, partition: m.partition })));
@@ -52,6 +76,13 @@ export async function commitKustoWrite(job: WriteJob, messages: readonly CommitM
     ctx.log.warn({ requestId: state.requestId, ...sizes }, 'most blobs are under 100 MB of raw CSV: Kusto ingests 100 MB–1 GB blobs most efficiently; use fewer, larger partitions (coalesce/repartition) or raise clientBatchingLimit');
   }
   let move: MoveResult | undefined;
+  if (o.writeMode === 'Queued' && state.queuedWaitForIngestion && blobs.length > 0) {
+    const { credential, authKey } = await driverClients(o);
+    const t = clock.now();
+    const table = await statusTable(o, credential, authKey);
+    await pollIngestionStatuses({ table, blobs, sink: o, stagingTable: o.table, clock, log: ctx.log });
+    phases['pollIngestionMs'] = clock.now() - t;
+  }
   if (o.writeMode === 'Transactional' && state.stagingTable) {
     const { engine, credential, authKey } = await driverClients(o);
     let ok = false;

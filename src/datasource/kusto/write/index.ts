@@ -13,3 +13,7 @@ export const kustoWriteMethods = {
   commitWrite: (job, messages, ctx) => commitKustoWrite(job, messages, ctx),
   abortWrite: abortKustoWrite,
 } satisfies Partial<DataSource>;
+
+export { kustoAsyncWrite } from './commit-write.js';
+export { QUEUED_WAIT_CONF } from './write-state.js';
+export { GZIP_LEVEL_CONF, DEFAULT_GZIP_LEVEL } from './prepare-write.js';

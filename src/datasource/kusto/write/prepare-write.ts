@@ -34,7 +34,7 @@ import { kustoColumnsFromShowSchemaRows, kustoColumnsOfArrowSchema } from '../ty
 import { executorAuthOf } from '../client/credentials.js';
 import type { KustoEngineClient } from '../client/engine-client.js';
 import { driverClients } from './driver-clients.js';
-import { executorOptions, KUSTO_WRITE_STATE_VERSION, type KustoWriteState } from './write-state.js';
+import { executorOptions, KUSTO_WRITE_STATE_VERSION, QUEUED_WAIT_CONF, type KustoWriteState } from './write-state.js';
 import { dropStagingTable } from './staging-cleanup.js';
 
 /** Session conf: gzip level of the sink's blobs (1 fastest … 9 smallest). */
@@ -155,6 +155,7 @@ export async function prepareKustoWrite(schema: Schema, rawOptions: Readonly<Rec
     gzipLevel: level,
     startedAt: (user?.creationTime ?? startedAt).toISOString(),
     requestId: o.requestId,
+    queuedWaitForIngestion: o.writeMode === 'Queued' && /^true$/i.test(ctx.conf.get(QUEUED_WAIT_CONF) ?? ''),
   };
   ctx.log.info({ requestId: o.requestId, table: o.table, writeMode: o.writeMode, stagingTable }, 'Kusto write prepared');
   return { format: 'kusto', state: state as unknown as Record<string, unknown> };

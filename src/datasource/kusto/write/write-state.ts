@@ -26,7 +26,12 @@ export interface KustoWriteState {
   /** ISO instant the write started: the lower bound of the extents moved. */
   readonly startedAt: string;
   readonly requestId: string;
+  /** Queued: report each blob to the status table and wait for it at commit (session conf QUEUED_WAIT_CONF). */
+  readonly queuedWaitForIngestion?: boolean;
 }
+
+/** Session conf: Queued writes wait for every blob's ingestion and fail on service-side failures. @defaultValue false */
+export const QUEUED_WAIT_CONF = 'kjob.kusto.queued.waitForIngestion';
 
 const AUTH_KEYS = [
   COMMON_KEYS.appId,

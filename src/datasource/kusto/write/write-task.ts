@@ -86,6 +86,11 @@ async function blobWriteTask(state: KustoWriteState, options: ResolvedKustoSinkO
       ...(attemptTag ? { attemptTag } : {}),
       ...(transactional ? {} : { dedupTag: queuedBlobIngestByTag(state.requestId, ctx.partition, index) }),
     });
+    if (state.queuedWaitForIngestion) {
+      // Opt-in: the driver waits for these blobs in the status table (the connector could not report them).
+      props.reportLevel = 2 as typeof props.reportLevel;
+      props.reportMethod = 1 as typeof props.reportMethod;
+    }
     reports.push({ sourceId, rows: sealed.rows, rawBytes: sealed.rawBytes, compressedBytes: sealed.compressedBytes });
     return retryTransient(() => client.ingestFromBlob(new BlobDescriptor(sealed.urlWithSas, sealed.rawBytes, sourceId), props), {
       attempts: INGEST_ATTEMPTS,

@@ -4,6 +4,7 @@ import { Session } from '../../../../src/driver/session.js';
 import { col, concat, lit } from '../../../../src/plan/functions.js';
 import type { RunningEmulator } from '../../../../src/emulator/start-emulator.js';
 import { KustoProbe, sinkOptions, startSinkTestEmulator } from './support.js';
+import { kustoAsyncWrite } from '../../../../src/datasource/kusto/write/index.js';
 
 let emu: RunningEmulator;
 let spark: Session;
@@ -111,5 +112,17 @@ describe('options checked before any side effect', () => {
     const second = await small().write.format('kusto').options(opts).mode('append').save();
     assert.equal(second.skipped, true);
     assert.equal(await probe.count('db', 'Tagged'), 3);
+  });
+});
+
+describe('writeEnableAsync', () => {
+  it('Transactional: the action returns before the move; the handle resolves with the summary', async () => {
+    const result = await small().write.format('kusto').options(sinkOptions(emu.clusterUrl, 'Async1', { tableCreateOptions: 'CreateIfNotExist', writeEnableAsync: 'true', requestId: 'async-req-1' })).mode('append').save();
+    assert.deepEqual(result.detail, { requestId: 'async-req-1', writeMode: 'Transactional', table: 'Async1', async: true });
+    const handle = kustoAsyncWrite('async-req-1');
+    assert.ok(handle);
+    const summary = await handle;
+    assert.equal(summary.rows, 3);
+    assert.equal(await probe.count('db', 'Async1'), 3);
   });
 });
