@@ -36,4 +36,56 @@ export default async function mainJob(spark: Session): Promise<void> {
   console.log(`late flights (>15m) ${saved.rows.toLocaleString('en-US')} rows → ${OUTPUT} (${String(saved.detail?.['files'] ?? '?')} files)`);
   console.log(`elapsed             ${seconds.toFixed(2)} s on ${spark.master} (${Math.round(rowsIn / seconds).toLocaleString('en-US')} rows/s)`);
   await spark.read.parquet(OUTPUT).filter(col('delay_bucket').eq('severe')).show(5);
+  await writeLateFlightsToKusto(late);
+}
+
+/**
+ * The Kusto part: the late flights written into a Kusto table (Transactional, CreateIfNotExist) and
+ * queried back. Against KUSTO_CLUSTER_URL when set (e.g. `http://127.0.0.1:8080` from `npx kjob
+ * emulator`, or a real cluster with credentials in the environment), else an emulator started in this
+ * process. The driver polls the emulator's https status table, whose certificate is self-signed: an
+ * in-process emulator's certificate is trusted for this process with trustEmulatorCertificate (the
+ * alternative, NODE_EXTRA_CA_CERTS, must be set before Node starts; see
+ * src/datasource/kusto/client/README.md).
+ */
+export async function writeLateFlightsToKusto(late: DataFrame): Promise<void> {
+  const { startEmulator, trustEmulatorCertificate } = await import('kjob/emulator');
+  const { Client } = await import('azure-kusto-data');
+  const given = process.env['KUSTO_CLUSTER_URL'];
+  const emulator = given ? undefined : await startEmulator({ dataManagement: { dmPollIntervalMs: 100 } });
+  const untrust = emulator?.dataManagement.caCertPath ? trustEmulatorCertificate(emulator.dataManagement.caCertPath) : undefined;
+  const cluster = given ?? emulator!.clusterUrl;
+  const database = process.env['KUSTO_DATABASE'] ?? 'flights';
+  try {
+    const started = performance.now();
+    const saved = await late.write
+      .format('kusto')
+      .option('kustoCluster', cluster)
+      .option('kustoDatabase', database)
+      .option('kustoTable', 'LateFlights')
+      .option('writeMode', 'Transactional')
+      .option('tableCreateOptions', 'CreateIfNotExist')
+      .mode('append')
+      .save();
+    const seconds = (performance.now() - started) / 1000;
+    const detail = (saved.detail ?? {}) as { requestId?: string; blobs?: { count?: number }; compressedBytes?: number; extentsMoved?: number; phases?: Record<string, number> };
+    console.log(`kusto write         ${saved.rows.toLocaleString('en-US')} rows → ${cluster} ${database}.LateFlights in ${seconds.toFixed(2)} s`);
+    console.log(`                    ${Math.round(saved.rows / seconds).toLocaleString('en-US')} rows/s, ${(saved.bytes / 1e6 / seconds).toFixed(1)} MB/s raw CSV; ${detail.blobs?.count ?? '?'} blobs, ${((detail.compressedBytes ?? 0) / 1e6).toFixed(1)} MB gzipped, ${detail.extentsMoved ?? '?'} extents moved; requestId ${detail.requestId ?? '?'}`);
+    const phases = detail.phases ?? {};
+    console.log(`                    of which: waiting for ingestion ${((phases['pollIngestionMs'] ?? 0) / 1000).toFixed(1)} s (batching policy), moving extents ${((phases['moveExtentsMs'] ?? 0) / 1000).toFixed(1)} s`);
+    const client = new Client(cluster);
+    try {
+      const result = await client.execute(database, 'LateFlights | summarize flights = count(), avg_delay = round(avg(delay), 1) by delay_bucket | order by flights desc');
+      console.log('queried back        LateFlights | summarize … by delay_bucket');
+      for (const row of result.primaryResults[0]!.rows()) {
+        const r = row.toJSON<{ delay_bucket: string; flights: number; avg_delay: number }>();
+        console.log(`                    ${r.delay_bucket.padEnd(8)} ${String(r.flights).padStart(9)} flights, avg delay ${r.avg_delay} min`);
+      }
+    } finally {
+      client.close();
+    }
+  } finally {
+    untrust?.();
+    await emulator?.stop();
+  }
 }
