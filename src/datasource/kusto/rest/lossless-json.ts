@@ -45,8 +45,15 @@ export function parseLosslessJson(text: string): LosslessValue {
     const start = ++i;
     const end = text.indexOf('"', start);
     if (end < 0) fail('unterminated string');
-    const bs = text.indexOf('\\', start);
-    if (bs < 0 || bs > end) {
+    // Look for a backslash only inside this string (a search to the end of the text is quadratic).
+    let escaped = false;
+    for (let j = start; j < end; j++) {
+      if (text.charCodeAt(j) === 0x5c) {
+        escaped = true;
+        break;
+      }
+    }
+    if (!escaped) {
       i = end + 1;
       return text.slice(start, end);
     }
