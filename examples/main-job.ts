@@ -84,8 +84,27 @@ export async function writeLateFlightsToKusto(late: DataFrame): Promise<void> {
     } finally {
       client.close();
     }
+    const { Session } = await import('kjob');
+    const spark = Session.active();
+    if (spark) await readLateFlightsFromKusto(spark, cluster, database, saved.rows);
   } finally {
     untrust?.();
     await emulator?.stop();
   }
+}
+
+/**
+ * The Kusto read-back: the whole table in Distributed mode (`.export` to transient storage, the
+ * Parquet files read as splits, deleted afterwards) and an aggregate, small enough for Single mode
+ * (the automatic decision estimates ≤ 5000 rows and runs the query directly).
+ */
+export async function readLateFlightsFromKusto(spark: Session, cluster: string, database: string, expectedRows: number): Promise<void> {
+  const base = { kustoCluster: cluster, kustoDatabase: database };
+  const started = performance.now();
+  const table = await spark.read.format('kusto').options({ ...base, kustoQuery: 'LateFlights', readMode: 'ForceDistributedMode' }).load().select('delay', 'delay_bucket').toArrow();
+  const seconds = (performance.now() - started) / 1000;
+  if (table.numRows !== expectedRows) throw new Error(`Kusto read-back returned ${table.numRows} rows, ${expectedRows} were written`);
+  console.log(`kusto read          ${table.numRows.toLocaleString('en-US')} rows ← ${database}.LateFlights (Distributed: export + Parquet) in ${seconds.toFixed(2)} s, ${Math.round(table.numRows / seconds).toLocaleString('en-US')} rows/s`);
+  console.log('kusto read (Single) LateFlights | summarize flights = count(), max_delay = max(delay) by delay_bucket');
+  await spark.read.format('kusto').options({ ...base, kustoQuery: 'LateFlights | summarize flights = count(), max_delay = max(delay) by delay_bucket | order by flights desc' }).load().show();
 }
