@@ -3,11 +3,11 @@
  * writes datetime as timestamp[µs] (so Distributed reads carry microseconds: the 7th fractional
  * digit is not in the file), timespan as int64 ticks and decimal as text; those columns are converted
  * exactly (µs × 1000 → ns, ticks × 100 → ns, decimal text → decimal128 at the schema's scale).
- * Other columns pass through when their type already matches; any other difference fails the read
- * naming the column.
+ * Other columns pass through when their type already matches, or are cast to a customSchema's type.
  */
 import { Data, DataType, Decimal, Duration, Int64, RecordBatch, Schema, Struct, TimeUnit, Timestamp, Type, Utf8, makeData } from 'apache-arrow';
 import { fixedData } from '../../../arrow/build-data.js';
+import { castData } from '../../../executor/eval/cast.js';
 import { decimalWords } from '../../../arrow/decimal.js';
 import { KjobError } from '../../../errors/kjob-error.js';
 import { decimalCell } from '../rest/kusto-values.js';
@@ -54,10 +54,16 @@ function convert(d: Data, target: DataType, column: string): Data {
     }
     return fixedData(target, out, valid);
   }
-  throw new KjobError('SCHEMA_MISMATCH', `Exported column '${column}' is ${String(src)} in the Parquet files but ${String(target)} in the read schema`, {
-    resolution: 'Cast the column in kustoQuery, or give a customSchema with the exported type.',
-    context: { column },
-  });
+  // A customSchema naming another type: kjob's Spark cast, as for Single-mode results.
+  try {
+    return castData(d, target);
+  } catch (e) {
+    throw new KjobError('SCHEMA_MISMATCH', `Exported column '${column}' is ${String(src)} in the Parquet files and cannot be read as ${String(target)}`, {
+      resolution: 'Cast the column in kustoQuery, or give a customSchema with a type it converts to.',
+      context: { column },
+      cause: e,
+    });
+  }
 }
 
 /** The batch's columns named by `schema` (those present), converted to the schema's types. */

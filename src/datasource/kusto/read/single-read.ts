@@ -1,9 +1,10 @@
 /**
  * Single mode (reference §4.3): the pushed-down query runs as one query and its result becomes
- * Arrow batches directly (no storage). The result's own columns give the batch schema; it must
- * match the planned one, or the read fails naming the column.
+ * Arrow batches directly (no storage). Columns are matched by name with the planned schema; a
+ * missing column fails the read naming it, a column of another type is cast (customSchema).
  */
-import { RecordBatch, Schema, type Field } from 'apache-arrow';
+import { RecordBatch, Schema, Struct, makeData, type Field } from 'apache-arrow';
+import { castData } from '../../../executor/eval/cast.js';
 import { KjobError } from '../../../errors/kjob-error.js';
 import { arrowSchemaOfKustoColumns } from '../types/kusto-to-arrow.js';
 import type { KustoQueryClient } from '../rest/kusto-query-client.js';
@@ -29,18 +30,22 @@ export function resultToBatches(result: KustoResultTable, planned: Schema, batch
       });
     }
     const a = actual.fields[i]!;
-    if (String(a.type) !== String(f.type)) {
-      throw new KustoResultSchemaError('SCHEMA_MISMATCH', `Column '${f.name}' is ${String(a.type)} in the query result but ${String(f.type)} in the read schema`, {
-        resolution: 'Make customSchema use the Kusto column\'s type (datetime → timestamp[ns], timespan → duration[ns], decimal → decimal(38,18)), or cast in the query.',
-        context: { column: f.name },
-      });
-    }
     order.push(i);
     fields.push(a);
   }
   const schema = new Schema(fields);
   const rows = order.length === result.columns.length && order.every((x, k) => x === k) ? result.rows : result.rows.map((r) => order.map((i) => r[i] ?? null));
-  return [...rowsToBatches(schema, rows, batchRows)];
+  const batches = [...rowsToBatches(schema, rows, batchRows)];
+  return fields.every((f, k) => String(f.type) === String(planned.fields[k]!.type)) ? batches : batches.map((b) => castToSchema(b, planned));
+}
+
+/**
+ * A `customSchema` (or user schema) may name other types than Kusto's: the columns are cast to them
+ * with kjob's Spark casts (e.g. datetime → timestamp[µs], long → int), as Spark would read them.
+ */
+export function castToSchema(batch: RecordBatch, planned: Schema): RecordBatch {
+  const children = planned.fields.map((f, k) => castData(batch.data.children[k]!, f.type));
+  return new RecordBatch(planned, makeData({ type: new Struct(planned.fields), length: batch.numRows, nullCount: 0, children }));
 }
 
 export async function runSingleQuery(client: KustoQueryClient, query: string, planned: Schema, signal?: AbortSignal): Promise<RecordBatch[]> {

@@ -100,6 +100,35 @@ describe('Kusto source, Distributed and automatic modes', () => {
     assert.equal(seen.subarray(1).every((c) => c === 1), true);
   });
 
+  it('customSchema: no schema query runs, and columns are read as the given types in both modes', async () => {
+    for (const mode of ['ForceSingleMode', 'ForceDistributedMode']) {
+      const requestId = `k6-custom-${mode}`;
+      const df = spark.read.format('kusto').options(opts({ kustoQuery: 'Typed | project l, d', readMode: mode, customSchema: 'l long, d timestamp', requestId })).load();
+      assert.deepEqual((await df.schema()).fields.map((f) => `${f.name}:${String(f.type)}`), ['l:Int64', 'd:Timestamp<MICROSECOND, UTC>']);
+      const t = await df.toArrow();
+      assert.deepEqual([...t.getChild('l')!], [9007199254740993n, null], mode);
+      const d = t.getChild('d')!.data[0]!;
+      const v = d.values as ArrayBufferView;
+      assert.equal(new BigInt64Array(v.buffer, v.byteOffset, 1)[0], 1704164645123456n, mode);
+      const schemaQueries = await k.mgmt(`.show queries | where ClientActivityId startswith '${requestId};' and Text has 'take 0'`);
+      assert.equal(schemaQueries.length, 0, `${mode}: customSchema means no take 0 query`);
+    }
+  });
+
+  it('an explicit transientStorage (validated, SAS masked) receives the export', async () => {
+    const [base, sas] = containerUrl.split('?') as [string, string];
+    const u = new URL(base);
+    const [, account, container] = u.pathname.split('/') as [string, string, string];
+    const storage = JSON.stringify({ storageCredentials: [{ storageAccountName: account, blobContainer: container, sasKey: `?${sas}`, blobEndpoint: `${u.origin}/${account}` }] });
+    const n = await spark.read.format('kusto').options(opts({ kustoQuery: 'R5001', readMode: 'ForceDistributedMode', transientStorage: storage })).load().count();
+    assert.equal(n, 5001);
+    assert.deepEqual(await exportedBlobs(), [], 'exported files are deleted after the job');
+    const bad = await spark.read.format('kusto').options(opts({ kustoQuery: 'R5001', readMode: 'ForceDistributedMode', transientStorage: JSON.stringify({ storageCredentials: [{ storageAccountName: 'a', sasKey: '?sig=SECRETSIG' }] }) })).load().count().catch((e: Error) => e);
+    assert.ok(bad instanceof Error);
+    assert.equal(bad.message, 'blob container name is null or empty');
+    assert.ok(!String((bad as { describe?: () => string }).describe?.()).includes('SECRETSIG'));
+  });
+
   it('partitioned exports cover disjoint slices (no duplicated rows)', async () => {
     const t = await spark.read.format('kusto').options(opts({ kustoQuery: 'R5001', readMode: 'ForceDistributedMode', numPartitions: '3', partitionColumn: 'id' })).load().toArrow();
     assert.equal(lastKustoReadReport()?.exports, 3);
