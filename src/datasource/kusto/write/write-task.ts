@@ -28,6 +28,7 @@ import { executorCredential } from '../client/credentials.js';
 import { queuedIngestClient } from '../client/ingest-clients.js';
 import { ingestionContainers, userContainer, type ContainerChoice } from '../client/ingestion-storage-provider.js';
 import { serviceMessage } from '../client/engine-client.js';
+import { queueBlobWithTableReporting } from '../client/table-reported-ingest.js';
 import type { ResolvedKustoSinkOptions } from '../options/sink-options.js';
 import { BlobUpload, type SealedBlob } from './blob-upload.js';
 import { executorSinkOptions, readWriteState, type KustoWriteState } from './write-state.js';
@@ -92,7 +93,12 @@ async function blobWriteTask(state: KustoWriteState, options: ResolvedKustoSinkO
       props.reportMethod = 1 as typeof props.reportMethod;
     }
     reports.push({ sourceId, rows: sealed.rows, rawBytes: sealed.rawBytes, compressedBytes: sealed.compressedBytes });
-    return retryTransient(() => client.ingestFromBlob(new BlobDescriptor(sealed.urlWithSas, sealed.rawBytes, sourceId), props), {
+    const tableReported = props.reportMethod !== undefined && (props.reportMethod as number) !== 0;
+    const send = () =>
+      tableReported
+        ? queueBlobWithTableReporting(client, { url: sealed.urlWithSas, rawSize: sealed.rawBytes, sourceId }, props)
+        : client.ingestFromBlob(new BlobDescriptor(sealed.urlWithSas, sealed.rawBytes, sourceId), props).then(() => undefined);
+    return retryTransient(send, {
       attempts: INGEST_ATTEMPTS,
       isTransient: (e) => isTransientKustoError(e) || /Failed to send message to queue|Failed to get/i.test(String((e as Error)?.message)),
       clock: systemClock,
