@@ -5,7 +5,8 @@
  * exactly (µs × 1000 → ns, ticks × 100 → ns, decimal text → decimal128 at the schema's scale).
  * Other columns pass through when their type already matches, or are cast to a customSchema's type.
  */
-import { Data, DataType, Decimal, Duration, Int64, RecordBatch, Schema, Struct, TimeUnit, Timestamp, Type, Utf8, makeData } from 'apache-arrow';
+import { Data, DataType, Decimal, Duration, Int64, RecordBatch, Schema, Struct, TimeUnit, Timestamp, Type, Utf8, makeData, makeVector } from 'apache-arrow';
+import { dynamicToNested, isNestedType } from '../rest/dynamic-to-nested.js';
 import { fixedData } from '../../../arrow/build-data.js';
 import { castData } from '../../../executor/eval/cast.js';
 import { decimalWords } from '../../../arrow/decimal.js';
@@ -54,6 +55,7 @@ function convert(d: Data, target: DataType, column: string): Data {
     }
     return fixedData(target, out, valid);
   }
+  if (isNestedType(target) && src instanceof Utf8) return dynamicToNested([...makeVector(d)] as (string | null)[], target);
   // A customSchema naming another type: kjob's Spark cast, as for Single-mode results.
   try {
     return castData(d, target);

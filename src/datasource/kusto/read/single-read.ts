@@ -3,7 +3,8 @@
  * Arrow batches directly (no storage). Columns are matched by name with the planned schema; a
  * missing column fails the read naming it, a column of another type is cast (customSchema).
  */
-import { RecordBatch, Schema, Struct, makeData, type Field } from 'apache-arrow';
+import { RecordBatch, Schema, Struct, Type, makeData, makeVector, type Field } from 'apache-arrow';
+import { dynamicToNested, isNestedType } from '../rest/dynamic-to-nested.js';
 import { castData } from '../../../executor/eval/cast.js';
 import { KjobError } from '../../../errors/kjob-error.js';
 import { arrowSchemaOfKustoColumns } from '../types/kusto-to-arrow.js';
@@ -41,10 +42,14 @@ export function resultToBatches(result: KustoResultTable, planned: Schema, batch
 
 /**
  * A `customSchema` (or user schema) may name other types than Kusto's: the columns are cast to them
- * with kjob's Spark casts (e.g. datetime → timestamp[µs], long → int), as Spark would read them.
+ * with kjob's Spark casts (e.g. datetime → timestamp[µs], long → int), as Spark would read them;
+ * dynamic JSON text into a struct/list type is decoded (dynamic-to-nested.ts).
  */
 export function castToSchema(batch: RecordBatch, planned: Schema): RecordBatch {
-  const children = planned.fields.map((f, k) => castData(batch.data.children[k]!, f.type));
+  const children = planned.fields.map((f, k) => {
+    const d = batch.data.children[k]!;
+    return isNestedType(f.type) && d.type.typeId === Type.Utf8 ? dynamicToNested([...makeVector(d)] as (string | null)[], f.type) : castData(d, f.type);
+  });
   return new RecordBatch(planned, makeData({ type: new Struct(planned.fields), length: batch.numRows, nullCount: 0, children }));
 }
 

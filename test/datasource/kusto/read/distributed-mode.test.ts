@@ -5,6 +5,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ContainerClient } from '@azure/storage-blob';
+import { Field, Int64, List, Schema, Struct } from 'apache-arrow';
 import { Session } from '../../../../src/driver/session.js';
 import { col, lit } from '../../../../src/plan/functions.js';
 import { clearExportCache, clearExportContainersCache, lastKustoReadReport } from '../../../../src/datasource/kusto/read/index.js';
@@ -112,6 +113,17 @@ describe('Kusto source, Distributed and automatic modes', () => {
       assert.equal(new BigInt64Array(v.buffer, v.byteOffset, 1)[0], 1704164645123456n, mode);
       const schemaQueries = await k.mgmt(`.show queries | where ClientActivityId startswith '${requestId};' and Text has 'take 0'`);
       assert.equal(schemaQueries.length, 0, `${mode}: customSchema means no take 0 query`);
+    }
+  });
+
+  it('dynamic columns decode into a requested struct/list type in both modes', async () => {
+    const schema = new Schema([new Field('l', new Int64(), true), new Field('y', new Struct([new Field('a', new List(new Field('item', new Int64(), true)), true)]), true)]);
+    for (const mode of ['ForceSingleMode', 'ForceDistributedMode']) {
+      const t = await spark.read.format('kusto').schema(schema).options(opts({ kustoQuery: 'Typed | project l, y', readMode: mode })).load().toArrow();
+      const y = t.getChild('y')!;
+      assert.equal(String(y.type), 'Struct<{a:List<Int64>}>', mode);
+      assert.deepEqual([...(y.get(0)!.toJSON() as { a: { toArray(): BigInt64Array } }).a.toArray()], [1n, 2n], mode);
+      assert.equal(y.get(1), null, mode);
     }
   });
 
