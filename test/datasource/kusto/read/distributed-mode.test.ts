@@ -196,6 +196,16 @@ describe('Kusto source, Distributed and automatic modes', () => {
     assert.match(String((err as { resolution?: string }).resolution), /timeoutLimit/);
   });
 
+  it('.show export containers is retried on transient errors, then cached', async () => {
+    clearExportContainersCache();
+    k.emulator.dataManagement.faults.add({ kind: 'request', status: 503, count: 2, pattern: 'show export containers' });
+    assert.equal(await spark.read.format('kusto').options(opts({ kustoQuery: 'R5000 | take 7', readMode: 'ForceDistributedMode' })).load().count(), 7);
+    // Cached: a fault now would not be seen.
+    const id = k.emulator.dataManagement.faults.add({ kind: 'request', status: 500, count: 0, pattern: 'show export containers' });
+    assert.equal(await spark.read.format('kusto').options(opts({ kustoQuery: 'R5000 | take 8', readMode: 'ForceDistributedMode' })).load().count(), 8);
+    k.emulator.dataManagement.faults.remove(id);
+  });
+
   it('no export containers raises NoStorageContainersException', async () => {
     clearExportContainersCache();
     k.emulator.dataManagement.faults.add({ kind: 'noStorage', count: 1 });
