@@ -7,7 +7,8 @@
  *   the query (small by the estimate) and ships the result inside the task, falling back to
  *   Distributed on a limits error; otherwise, or when the estimate fails → Distributed.
  */
-import { RecordBatch, Schema, type Field } from 'apache-arrow';
+import { RecordBatch, Schema } from 'apache-arrow';
+import { JsonNumber } from '../rest/lossless-json.js';
 import type { DataSource, DriverContext, PushdownOffer, ReadPlan, Split, TaskContext } from '../../datasource.js';
 import { batchesToBase64 } from '../../../arrow/ipc-base64.js';
 import { schemaFromJson, schemaToJson } from '../../../arrow/schema-json.js';
@@ -75,7 +76,8 @@ async function decide(o: ResolvedKustoSourceOptions, query: string, clients: Kus
     const row = r.rows[0];
     if (!row) return 0;
     const v = row[col];
-    return v === undefined || v === null ? null : typeof v === 'object' && 'text' in v ? (v as { text: string }).text : v;
+    // parseRowCount reads digits; a lossless number is handed over as its text.
+    return v instanceof JsonNumber ? v.text : (v ?? null);
   };
   return decideReadMode({
     readMode: o.readMode,
@@ -168,4 +170,3 @@ export const kustoReadMethods = {
   readSplit,
 } satisfies Partial<DataSource>;
 
-export type { Field };
