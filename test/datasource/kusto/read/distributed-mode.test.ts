@@ -141,6 +141,14 @@ describe('Kusto source, Distributed and automatic modes', () => {
     assert.ok(!String((bad as { describe?: () => string }).describe?.()).includes('SECRETSIG'));
   });
 
+  it('kustoExportOptionsJson reaches the .export command', async () => {
+    const n = await spark.read.format('kusto').options(opts({ kustoQuery: 'R5000 | where id < 100', readMode: 'ForceDistributedMode', kustoExportOptionsJson: '{"compressionType":"gzip","sizeLimit":1}' })).load().count();
+    assert.equal(n, 99);
+    const cmds = await k.mgmt(`.show commands | where Text startswith '.export' and Text has 'id < 100'`);
+    assert.equal(cmds.length, 1);
+    assert.match(String(cmds[0]!['Text']), /with \(sizeLimit=1048576 , namePrefix="distdb\/dir[0-9a-f_]+\/part0", compressionType="gzip",\) <\| R5000 \| where id < 100( \| project .*)?$/);
+  });
+
   it('partitioned exports cover disjoint slices (no duplicated rows)', async () => {
     const t = await spark.read.format('kusto').options(opts({ kustoQuery: 'R5001', readMode: 'ForceDistributedMode', numPartitions: '3', partitionColumn: 'id' })).load().toArrow();
     assert.equal(lastKustoReadReport()?.exports, 3);
