@@ -34,8 +34,6 @@ interface SessionSettings {
   readonly listener: StageListenerFactory | undefined;
 }
 
-// Conf keys that look like credentials never travel inside tasks (executors resolve their own).
-const SECRET_CONF = /(sas|secret|password|token|credential|key$|accountkey|connectionstring)/i;
 
 let active: Session | undefined;
 
@@ -166,7 +164,8 @@ export class Session {
   }
 
   #makeHost(): ActionHost {
-    const taskConf = Object.fromEntries([...this.conf].filter(([k]) => !SECRET_CONF.test(k) && !isSecretOptionKey(k)));
+    // Conf keys that name credentials never travel inside tasks (executors resolve their own).
+    const taskConf = Object.fromEntries([...this.conf].filter(([k]) => !isSecretOptionKey(k)));
     const maxAttempts = this.#confNumber(CONF.maxAttempts, Number(this.conf.get('spark.task.maxFailures') ?? 4));
     return {
       appId: this.appId,

@@ -44,7 +44,12 @@ export function redact(text: string): string {
 /** Whether an option key names a secret. */
 export function isSecretOptionKey(key: string): boolean {
   const k = key.toLowerCase();
-  return SECRET_OPTION_KEYS.has(k) || /(secret|password|token|accountkey|sas)$/i.test(k);
+  return (
+    SECRET_OPTION_KEYS.has(k) ||
+    /(secret|password|token|accountkey|sas|credential|connectionstring)$/i.test(k) ||
+    // Hadoop-style storage keys: fs.azure.account.key.<account>…, fs.azure.sas.<container>…, fs.azure.sas.fixed.token…
+    /(^|\.)(account\.key|sas)\./i.test(k)
+  );
 }
 
 /** A copy of an option map that is safe to print: secret values replaced, other values redacted. */

@@ -27,3 +27,15 @@ describe('redact on ordinary text', () => {
     assert.equal(redact('.export to parquet ("https://a/c" h@"?sv=1&sig=x")'), '.export to parquet ("https://a/c" h@"<redacted>")');
   });
 });
+
+describe('isSecretOptionKey', () => {
+  it('recognises connector options, Hadoop storage keys and generic credential names', async () => {
+    const { isSecretOptionKey } = await import('../../src/util/redact.js');
+    for (const k of ['kustoAadAppSecret', 'accessToken', 'fs.azure.account.key.acct.blob.core.windows.net', 'spark.hadoop.fs.azure.account.key.acct.blob.core.windows.net', 'fs.azure.sas.c.acct.blob.core.windows.net', 'fs.azure.sas.fixed.token.c.acct.blob.core.windows.net', 'storageConnectionString', 'my.credential']) {
+      assert.equal(isSecretOptionKey(k), true, k);
+    }
+    for (const k of ['kustoTable', 'fs.azure.account.auth.type', 'fs.azure.abfs.valid.endpoints', 'spark.task.maxFailures', 'kjob.jobModule']) {
+      assert.equal(isSecretOptionKey(k), false, k);
+    }
+  });
+});
