@@ -18,6 +18,7 @@ import {
   type ResultTable,
 } from '../contracts.js';
 import { KUSTO_TYPE_ALIASES } from '../storage-types.js';
+import { redact } from '../../util/redact.js';
 import { mappingKindFor, parseMapping } from '../ingest/column-mapping.js';
 import type { Converted } from '../ingest/convert-value.js';
 import { parseDelimitedItem, parseJsonItem, parseParquetItem, type ParsedItem } from '../ingest/parse-item.js';
@@ -165,7 +166,8 @@ export class KustoEngine implements EmulatorEngine {
   }
 
   recordCommand(entry: Parameters<EmulatorEngine['recordCommand']>[0]): void {
-    this.journal.record(entry);
+    // As the service hides h"…" literals in `.show commands`, the journal never keeps SAS signatures or keys.
+    this.journal.record({ ...entry, text: redact(entry.text), ...(entry.failureReason !== undefined ? { failureReason: redact(entry.failureReason) } : {}) });
   }
 
   async ingestBatch(database: string, table: string, items: readonly IngestItem[], extent: ExtentOptions): Promise<{ extentId: string | null; outcomes: IngestItemOutcome[] }> {
