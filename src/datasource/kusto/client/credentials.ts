@@ -92,8 +92,11 @@ export async function driverCredential(auth: KustoAuth): Promise<TokenCredential
 }
 
 /** An executor's credential, from its own environment. */
-export async function executorCredential(auth: ExecutorAuth, env: NodeJS.ProcessEnv = process.env): Promise<TokenCredential | undefined> {
+export async function executorCredential(auth: ExecutorAuth, env: NodeJS.ProcessEnv = process.env, options: { localEndpoint?: boolean } = {}): Promise<TokenCredential | undefined> {
   if (auth.kind === 'none') return undefined;
+  // A plain-http emulator with a token on the driver: executors without KUSTO_ACCESS_TOKEN send none
+  // (the emulator without its auth mode accepts that; DefaultAzureCredential would only fail offline).
+  if (auth.kind === 'environment' && options.localEndpoint && !env['KUSTO_ACCESS_TOKEN']) return undefined;
   const identity = await import('@azure/identity');
   if (auth.kind === 'managedIdentity') return auth.clientId ? new identity.ManagedIdentityCredential({ clientId: auth.clientId }) : new identity.ManagedIdentityCredential();
   const token = env['KUSTO_ACCESS_TOKEN'];

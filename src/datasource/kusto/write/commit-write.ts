@@ -13,7 +13,7 @@ import { attemptExtentTag } from '../naming/staging-names.js';
 import { systemClock, type Clock } from '../polling/clock.js';
 import { executorSinkOptions, readWriteState, type KustoWriteState } from './write-state.js';
 import type { ResolvedKustoSinkOptions } from '../options/sink-options.js';
-import { driverClients } from './driver-clients.js';
+import { driverClients, driverOptionsOf, forgetDriverOptions } from './driver-clients.js';
 import { moveAcceptedExtents, type MoveResult } from './move-extents.js';
 import { pollIngestionStatuses, statusTable } from './status-poller.js';
 import { dropStagingTable, rollBackMovedExtents } from './staging-cleanup.js';
@@ -52,11 +52,16 @@ export function kustoAsyncWrite(requestId: string): Promise<WriteSummary> | unde
 
 export async function commitKustoWrite(job: WriteJob, messages: readonly CommitMessage[], ctx: DriverContext, clock: Clock = systemClock): Promise<WriteSummary> {
   const state = readWriteState(job.state);
-  const o = executorSinkOptions(state);
-  if (!o.isAsync) return finalizeKustoWrite(state, o, messages, ctx, clock);
+  const o = driverOptionsOf(state.requestId, () => executorSinkOptions(state));
+  if (!o.isAsync) {
+    // Forgotten on success only: after a failed commit the runner calls abortWrite, which needs them.
+    const summary = await finalizeKustoWrite(state, o, messages, ctx, clock);
+    forgetDriverOptions(state.requestId);
+    return summary;
+  }
   // isAsync: the tasks are done; polling and the move go on in the background. Errors are logged with
   // the request id (the caller has moved on) and kept in the handle.
-  const pending = finalizeKustoWrite(state, o, messages, ctx, clock);
+  const pending = finalizeKustoWrite(state, o, messages, ctx, clock).finally(() => forgetDriverOptions(state.requestId));
   pending.catch((e: unknown) => ctx.log.error({ requestId: state.requestId, table: o.table, err: (e as Error).message }, 'asynchronous Kusto write failed'));
   asyncWrites.set(state.requestId, pending);
   const rows = messages.reduce((n, m) => n + m.rows, 0);
@@ -67,6 +72,8 @@ export async function commitKustoWrite(job: WriteJob, messages: readonly CommitM
 async function finalizeKustoWrite(state: KustoWriteState, o: ResolvedKustoSinkOptions, messages: readonly CommitMessage[], ctx: DriverContext, clock: Clock): Promise<WriteSummary> {
   const started = clock.now();
   const phases: Record<string, number> = {};
+  if (state.prepareMs !== undefined) phases['prepareMs'] = state.prepareMs;
+  if (state.preparedAt !== undefined) phases['tasksMs'] = Math.max(0, Date.now() - state.preparedAt);
   const blobs = messages.flatMap((m) => detailOf(m).blobs.map((b) => ({ ...b, partition: m.partition })));
   const rows = messages.reduce((n, m) => n + m.rows, 0);
   const bytes = messages.reduce((n, m) => n + m.bytes, 0);
@@ -138,7 +145,8 @@ function extentTagOfMessage(m: CommitMessage, requestId: string): string {
 export async function abortKustoWrite(job: WriteJob, _messages: readonly CommitMessage[], ctx: DriverContext): Promise<void> {
   if (job.skip) return;
   const state = readWriteState(job.state);
-  const o = executorSinkOptions(state);
+  const o = driverOptionsOf(state.requestId, () => executorSinkOptions(state));
+  forgetDriverOptions(state.requestId);
   if (o.writeMode !== 'Transactional' || !state.stagingTable) return;
   if (o.tempTableName !== undefined) {
     ctx.log.warn({ requestId: state.requestId, table: o.tempTableName }, 'the write failed; the user-supplied temp table is kept for inspection');

@@ -25,3 +25,20 @@ export async function driverClients(options: ResolvedKustoSinkOptions): Promise<
   });
   return { engine, credential, authKey };
 }
+
+// The user's resolved options (with their credentials) per write, kept in the driver process only: the
+// job state shipped to tasks is secret-free, so commit/abort must not re-resolve auth from it.
+const driverOptions = new Map<string, ResolvedKustoSinkOptions>();
+
+export function rememberDriverOptions(o: ResolvedKustoSinkOptions): void {
+  driverOptions.set(o.requestId, o);
+}
+
+/** The driver's options of a write (with the user's auth), or the shipped ones when this process did not prepare it. */
+export function driverOptionsOf(requestId: string, shipped: () => ResolvedKustoSinkOptions): ResolvedKustoSinkOptions {
+  return driverOptions.get(requestId) ?? shipped();
+}
+
+export function forgetDriverOptions(requestId: string): void {
+  driverOptions.delete(requestId);
+}

@@ -33,7 +33,7 @@ import { adjustSchema, csvMappingJson } from '../schema/adjust-schema.js';
 import { kustoColumnsFromShowSchemaRows, kustoColumnsOfArrowSchema } from '../types/arrow-to-kusto.js';
 import { executorAuthOf } from '../client/credentials.js';
 import type { KustoEngineClient } from '../client/engine-client.js';
-import { driverClients } from './driver-clients.js';
+import { driverClients, rememberDriverOptions } from './driver-clients.js';
 import { executorOptions, KUSTO_WRITE_STATE_VERSION, QUEUED_WAIT_CONF, type KustoWriteState } from './write-state.js';
 import { dropStagingTable } from './staging-cleanup.js';
 
@@ -76,6 +76,7 @@ function gzipLevel(conf: ReadonlyMap<string, string>): number {
 export async function prepareKustoWrite(schema: Schema, rawOptions: Readonly<Record<string, string>>, mode: SaveMode, ctx: DriverContext): Promise<WriteJob> {
   const o = validateKustoWriteOptions(rawOptions, mode);
   const level = gzipLevel(ctx.conf);
+  const prepareStarted = Date.now();
   const { engine } = await driverClients(o);
   const db = o.coordinates.database;
   const startedAt = new Date();
@@ -155,8 +156,11 @@ export async function prepareKustoWrite(schema: Schema, rawOptions: Readonly<Rec
     gzipLevel: level,
     startedAt: (user?.creationTime ?? startedAt).toISOString(),
     requestId: o.requestId,
+    preparedAt: Date.now(),
+    prepareMs: Date.now() - prepareStarted,
     queuedWaitForIngestion: o.writeMode === 'Queued' && /^true$/i.test(ctx.conf.get(QUEUED_WAIT_CONF) ?? ''),
   };
+  rememberDriverOptions(o);
   ctx.log.info({ requestId: o.requestId, table: o.table, writeMode: o.writeMode, stagingTable }, 'Kusto write prepared');
   return { format: 'kusto', state: state as unknown as Record<string, unknown> };
 }

@@ -20,7 +20,7 @@ import type { KustoWriteState } from './write-state.js';
 export const WARN_STREAMING_BYTES = 100 * 1024 * 1024;
 
 export async function streamingWriteTask(state: KustoWriteState, options: ResolvedKustoSinkOptions, batches: AsyncIterable<RecordBatch>, ctx: TaskContext): Promise<CommitMessage> {
-  const credential = await executorCredential(state.executorAuth);
+  const credential = await executorCredential(state.executorAuth, process.env, { localEndpoint: options.coordinates.local });
   const client = managedStreamingIngestClient(options.coordinates.engineUrl, options.coordinates.ingestUrl, credential, state.executorAuth.kind === 'none' ? 'none' : `${state.executorAuth.kind}:${ctx.executorId}`);
   const props = blobIngestionProperties(options, { sealedOnRollOver: false });
   const encoder = new ArrowCsvEncoder({ timeZone: options.timeZone });

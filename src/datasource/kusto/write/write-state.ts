@@ -26,6 +26,9 @@ export interface KustoWriteState {
   /** ISO instant the write started: the lower bound of the extents moved. */
   readonly startedAt: string;
   readonly requestId: string;
+  /** Epoch ms at the end of prepareWrite, and how long it took (job summary phases). */
+  readonly preparedAt?: number;
+  readonly prepareMs?: number;
   /** Queued: report each blob to the status table and wait for it at commit (session conf QUEUED_WAIT_CONF). */
   readonly queuedWaitForIngestion?: boolean;
 }

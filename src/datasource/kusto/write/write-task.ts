@@ -60,7 +60,7 @@ export async function kustoWriteTask(job: WriteJob, _schema: Schema, batches: As
 }
 
 async function blobWriteTask(state: KustoWriteState, options: ResolvedKustoSinkOptions, batches: AsyncIterable<RecordBatch>, ctx: TaskContext): Promise<CommitMessage> {
-  const credential = await executorCredential(state.executorAuth);
+  const credential = await executorCredential(state.executorAuth, process.env, { localEndpoint: options.coordinates.local });
   const client = queuedIngestClient(options.coordinates.ingestUrl, credential, state.executorAuth.kind === 'none' ? 'none' : `${state.executorAuth.kind}:${ctx.executorId}`);
   const transactional = options.writeMode === 'Transactional';
   const attemptTag = transactional ? attemptTagValue(state.requestId, ctx.partition, ctx.attempt) : undefined;

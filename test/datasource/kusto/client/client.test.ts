@@ -10,6 +10,7 @@ import { resolveKustoSinkOptions } from '../../../../src/datasource/kusto/option
 import { ManualClock } from '../../../../src/datasource/kusto/polling/clock.js';
 import { prepareKustoWrite } from '../../../../src/datasource/kusto/write/prepare-write.js';
 import { executorOptions } from '../../../../src/datasource/kusto/write/write-state.js';
+import { driverOptionsOf } from '../../../../src/datasource/kusto/write/driver-clients.js';
 import type { DriverContext } from '../../../../src/datasource/datasource.js';
 import { startEmulator, type RunningEmulator } from '../../../../src/emulator/start-emulator.js';
 
@@ -34,6 +35,8 @@ describe('credentials', () => {
     const chain = await executorCredential({ kind: 'environment' }, {});
     assert.equal(chain?.constructor.name, 'DefaultAzureCredential');
     assert.equal(await executorCredential({ kind: 'none' }), undefined);
+    assert.equal(await executorCredential({ kind: 'environment' }, {}, { localEndpoint: true }), undefined);
+    assert.equal((await (await executorCredential({ kind: 'environment' }, { KUSTO_ACCESS_TOKEN: 'e' }, { localEndpoint: true }))!.getToken('s'))?.token, 'e');
   });
   it('executor options carry no auth option and a fixed request id', () => {
     const out = executorOptions({ ...base, kustoAadAppId: 'app', kustoAadAppSecret: 's3', KUTOAADAPPCERTPASSWORD: 'pw', accessToken: 't', requestId: 'old' }, { requestId: 'rid', ingestionPropertiesJson: undefined });
@@ -94,5 +97,9 @@ describe('engine client against the emulator', () => {
     const text = JSON.stringify(job) + inspect(job, { depth: 10 });
     assert.ok(!text.includes('very-secret-token'));
     assert.match(text, /"requestId":"[0-9a-f-]{36}"/);
+    // The driver keeps the user's auth (in memory only) for commit and abort; the shipped state has none.
+    const requestId = (job.state as { requestId: string }).requestId;
+    assert.equal(driverOptionsOf(requestId, () => assert.fail('not remembered')).auth.kind, 'accessToken');
+    assert.equal(((job.state as { executorAuth: { kind: string } }).executorAuth).kind, 'environment');
   });
 });

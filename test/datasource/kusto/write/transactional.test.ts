@@ -21,9 +21,9 @@ after(async () => {
 });
 
 describe('Kusto sink, Transactional', () => {
-  it('creates the table, writes every row once through a hidden staging table and drops it', async () => {
+  it('creates the table, writes every row once through a hidden staging table and drops it (driver token, executors none)', async () => {
     const df = spark.range(0, 1000, 1, { partitions: 4 }).withColumn('name', col('id').cast('string'));
-    const result = await df.write.format('kusto').options(sinkOptions(emu.clusterUrl, 'T1', { tableCreateOptions: 'CreateIfNotExist' })).mode('append').save();
+    const result = await df.write.format('kusto').options(sinkOptions(emu.clusterUrl, 'T1', { tableCreateOptions: 'CreateIfNotExist', accessToken: 'driver-only-token' })).mode('append').save();
     assert.equal(result.rows, 1000);
     assert.equal(await probe.count('db', 'T1'), 1000);
     const distinct = await probe.rows('db', 'T1 | summarize n = dcount(id), s = sum(id)');
@@ -33,6 +33,8 @@ describe('Kusto sink, Transactional', () => {
     assert.equal(detail.blobs.count, 4);
     assert.ok(detail.extentsMoved >= 1);
     assert.deepEqual((await probe.tables('db')).filter((t) => t.startsWith('sparkTempTable_')), []);
+    const phases = (result.detail as { phases: Record<string, number> }).phases;
+    for (const p of ['prepareMs', 'tasksMs', 'pollIngestionMs', 'moveExtentsMs', 'commitMs']) assert.ok(phases[p]! >= 0, p);
   });
 
   it('FailIfNotExist on a missing table fails before any task, with the connector message', async () => {
