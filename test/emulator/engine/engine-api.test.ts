@@ -68,7 +68,11 @@ describe('EmulatorEngine contract', () => {
       if (batches === 1) {
         assert.equal(b.schema.fields.map((f) => f.name).join(','), 'i,t,span');
         assert.equal(b.getChild('i')!.get(0), 1n);
-        assert.equal(Number(b.getChild('t')!.get(0)), Date.UTC(2024, 0, 1, 0, 0, 1) * 1000); // microseconds
+        // Stored as microseconds; Arrow JS's getter reads any timestamp unit back as epoch milliseconds.
+        const t = b.schema.fields[1]!.type as { unit: number };
+        assert.equal(t.unit, 2 /* TimeUnit.MICROSECOND */);
+        assert.equal(Number(b.getChild('t')!.get(0)), Date.UTC(2024, 0, 1, 0, 0, 1));
+        assert.equal(BigInt((b.getChild('t')!.data[0]!.values as BigInt64Array)[0]!), BigInt(Date.UTC(2024, 0, 1, 0, 0, 1)) * 1000n);
         assert.equal(b.getChild('span')!.get(0), 10_000_000n);
       }
     }
