@@ -8,6 +8,7 @@
  * nothing to finalize. The summary reports rows, raw and compressed bytes, blobs and their size
  * distribution, extents moved, time per phase and the request id.
  */
+import { withRequestId } from './request-id.js';
 import type { CommitMessage, DriverContext, WriteJob, WriteSummary } from '../../datasource.js';
 import { attemptExtentTag } from '../naming/staging-names.js';
 import { systemClock, type Clock } from '../polling/clock.js';
@@ -55,13 +56,19 @@ export async function commitKustoWrite(job: WriteJob, messages: readonly CommitM
   const o = driverOptionsOf(state.requestId, () => executorSinkOptions(state));
   if (!o.isAsync) {
     // Forgotten on success only: after a failed commit the runner calls abortWrite, which needs them.
-    const summary = await finalizeKustoWrite(state, o, messages, ctx, clock);
+    const summary = await finalizeKustoWrite(state, o, messages, ctx, clock).catch((e: unknown) => {
+      throw withRequestId(e, state.requestId);
+    });
     forgetDriverOptions(state.requestId);
     return summary;
   }
   // isAsync: the tasks are done; polling and the move go on in the background. Errors are logged with
   // the request id (the caller has moved on) and kept in the handle.
-  const pending = finalizeKustoWrite(state, o, messages, ctx, clock).finally(() => forgetDriverOptions(state.requestId));
+  const pending = finalizeKustoWrite(state, o, messages, ctx, clock)
+    .catch((e: unknown) => {
+      throw withRequestId(e, state.requestId);
+    })
+    .finally(() => forgetDriverOptions(state.requestId));
   pending.catch((e: unknown) => ctx.log.error({ requestId: state.requestId, table: o.table, err: (e as Error).message }, 'asynchronous Kusto write failed'));
   asyncWrites.set(state.requestId, pending);
   const rows = messages.reduce((n, m) => n + m.rows, 0);

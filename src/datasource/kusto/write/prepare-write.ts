@@ -36,6 +36,7 @@ import type { KustoEngineClient } from '../client/engine-client.js';
 import { driverClients, rememberDriverOptions } from './driver-clients.js';
 import { executorOptions, KUSTO_WRITE_STATE_VERSION, QUEUED_WAIT_CONF, type KustoWriteState } from './write-state.js';
 import { dropStagingTable } from './staging-cleanup.js';
+import { withRequestId } from './request-id.js';
 
 /** Session conf: gzip level of the sink's blobs (1 fastest … 9 smallest). */
 export const GZIP_LEVEL_CONF = 'kjob.kusto.gzipLevel';
@@ -75,6 +76,14 @@ function gzipLevel(conf: ReadonlyMap<string, string>): number {
 
 export async function prepareKustoWrite(schema: Schema, rawOptions: Readonly<Record<string, string>>, mode: SaveMode, ctx: DriverContext): Promise<WriteJob> {
   const o = validateKustoWriteOptions(rawOptions, mode);
+  try {
+    return await prepare(schema, rawOptions, o, ctx);
+  } catch (e) {
+    throw withRequestId(e, o.requestId);
+  }
+}
+
+async function prepare(schema: Schema, rawOptions: Readonly<Record<string, string>>, o: ResolvedKustoSinkOptions, ctx: DriverContext): Promise<WriteJob> {
   const level = gzipLevel(ctx.conf);
   const prepareStarted = Date.now();
   const { engine } = await driverClients(o);

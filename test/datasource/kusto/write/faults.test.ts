@@ -78,6 +78,8 @@ describe('error rows of the troubleshooting guide', () => {
       await assert.rejects(write('F5', { maxRetriesOnMoveExtents: '1' }), (e: Error) => {
         assert.equal(e.name, 'RetriesExhaustedException');
         assert.equal(e.message, 'Failed to move extents after 2 tries.');
+        assert.match(String((e as Error & { requestId?: string }).requestId), /^[0-9a-f-]{36}$/);
+        assert.match(String((e as Error & { resolution?: string }).resolution), /Queued|maxRetriesOnMoveExtents/);
         return true;
       });
     } finally {

@@ -74,6 +74,7 @@ describe('adjustSchema', () => {
     await assert.rejects(small().write.format('kusto').options(sinkOptions(emu.clusterUrl, 'Adj', { adjustSchema: 'FailIfNotMatch' })).mode('append').save(), (e: Error) => {
       assert.equal(e.name, 'SchemaMatchException');
       assert.equal(e.message, 'Target table schema does not match to DataFrame schema.Target columns: name, id, extra.Source columns: id, name');
+      assert.match(String((e as Error & { requestId?: string }).requestId), /^[0-9a-f-]{36}$/);
       return true;
     });
     assert.equal(await probe.count('db', 'Adj'), 0);
