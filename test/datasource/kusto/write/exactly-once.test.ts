@@ -54,6 +54,21 @@ describe('exactly-once under task retries', () => {
   });
 });
 
+describe('a write whose task fails for good', () => {
+  it('Transactional: the job fails with the task error, the staging table is dropped, the destination untouched', async () => {
+    const df = spark.range(0, 50_000, 1, { partitions: 2 }).withColumn('pad', concat(lit('row-'), col('id').cast('string'))).mapPartitions('alwaysFailPartition1');
+    await assert.rejects(df.write.format('kusto').options(sinkOptions(emu.clusterUrl, 'Never', { tableCreateOptions: 'CreateIfNotExist' })).mode('append').save(), /partition 1 always fails/);
+    assert.equal(await probe.count('db', 'Never'), 0);
+    assert.deepEqual((await probe.tables('db')).filter((t) => t.startsWith('sparkTempTable_')), []);
+  });
+  it('an empty DataFrame writes nothing and leaves no staging table', async () => {
+    const result = await spark.range(0, 10, 1, { partitions: 2 }).filter(col('id').lt(0)).write.format('kusto').options(sinkOptions(emu.clusterUrl, 'Empty', { tableCreateOptions: 'CreateIfNotExist' })).mode('append').save();
+    assert.equal(result.rows, 0);
+    assert.equal(await probe.count('db', 'Empty'), 0);
+    assert.deepEqual((await probe.tables('db')).filter((t) => t.startsWith('sparkTempTable_')), []);
+  });
+});
+
 async function waitForCount(p: KustoProbe, table: string, expected: number): Promise<void> {
   const deadline = Date.now() + 30_000;
   let n = 0;
