@@ -39,6 +39,13 @@ export function managedStreamingIngestClient(engineUrl: string, ingestUrl: strin
   return c;
 }
 
+/** Closes and forgets one queued ingest client (the driver's per-write client with a credential). */
+export function releaseQueuedIngestClient(ingestUrl: string, authKey: string): void {
+  const key = `${ingestUrl}|${authKey}`;
+  queued.get(key)?.close();
+  queued.delete(key);
+}
+
 export function closeIngestClients(): void {
   for (const c of queued.values()) c.close();
   for (const c of managed.values()) c.close();

@@ -9,6 +9,7 @@
  * distribution, extents moved, time per phase and the request id.
  */
 import { withRequestId } from './request-id.js';
+import { releaseQueuedIngestClient } from '../client/ingest-clients.js';
 import type { CommitMessage, DriverContext, WriteJob, WriteSummary } from '../../datasource.js';
 import { attemptExtentTag } from '../naming/staging-names.js';
 import { systemClock, type Clock } from '../polling/clock.js';
@@ -126,6 +127,8 @@ async function finalizeKustoWrite(state: KustoWriteState, o: ResolvedKustoSinkOp
       else ctx.log.warn({ requestId: state.requestId, table: o.tempTableName }, 'the write failed; the user-supplied temp table is kept for inspection');
     }
   }
+  // The driver's status-table client of a write with credentials is per write (driver-clients.ts).
+  if (o.auth.kind !== 'none') releaseQueuedIngestClient(o.coordinates.ingestUrl, `driver:${o.requestId}`);
   phases['commitMs'] = clock.now() - started;
   const detail = {
     requestId: state.requestId,
