@@ -32,7 +32,7 @@ import { checkSaveMode, resolveKustoSinkOptions, type ResolvedKustoSinkOptions }
 import { adjustSchema, csvMappingJson } from '../schema/adjust-schema.js';
 import { kustoColumnsFromShowSchemaRows, kustoColumnsOfArrowSchema } from '../types/arrow-to-kusto.js';
 import { executorAuthOf } from '../client/credentials.js';
-import type { KustoEngineClient } from '../client/engine-client.js';
+import { KustoEngineClient } from '../client/engine-client.js';
 import { driverClients, rememberDriverOptions } from './driver-clients.js';
 import { executorOptions, KUSTO_WRITE_STATE_VERSION, QUEUED_WAIT_CONF, type KustoWriteState } from './write-state.js';
 import { dropStagingTable } from './staging-cleanup.js';
@@ -182,7 +182,10 @@ async function setUpStagingTable(engine: KustoEngineClient, o: ResolvedKustoSink
   const alter = alterIngestionBatchingPolicyCommand(staging, typeof policy === 'string' ? policy : policy == null ? null : JSON.stringify(policy));
   if (alter) {
     await mgmt(alter, 'batchingPolicy');
-    await mgmt(refreshIngestionBatchingPolicyCacheCommand(db, staging), 'batchingPolicy');
+    // A data-management command: sent to the ingest (DM) endpoint, database NetDefaultDB (reference §3.1, §2.3).
+    const { credential } = await driverClients(o);
+    const dm = new KustoEngineClient(o.coordinates.ingestUrl, credential, { requestId: o.requestId, ...(o.auth.kind === 'none' ? { cacheKey: 'none' } : {}) });
+    await dm.mgmt('NetDefaultDB', refreshIngestionBatchingPolicyCacheCommand(db, staging), { activity: 'KJOB.prepareWrite.batchingPolicy' });
   }
   if (!o.ingestionProperties?.creationTime) {
     await mgmt(alterRetentionPolicyCommand(staging, o.stagingResourcesAutoCleanupTimeoutSeconds), 'retentionPolicy');

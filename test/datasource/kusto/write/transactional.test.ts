@@ -37,6 +37,17 @@ describe('Kusto sink, Transactional', () => {
     for (const p of ['prepareMs', 'tasksMs', 'pollIngestionMs', 'moveExtentsMs', 'commitMs']) assert.ok(phases[p]! >= 0, p);
   });
 
+  it('copies the destination\'s batching policy to the staging table and refreshes it on the DM endpoint', async () => {
+    await probe.rows('db', '.create table B (id:long)');
+    await probe.rows('db', `.alter table B policy ingestionbatching @'{"MaximumBatchingTimeSpan":"00:00:01","MaximumNumberOfItems":20,"MaximumRawDataSizeMB":300}'`);
+    const result = await spark.range(0, 10).write.format('kusto').options(sinkOptions(emu.clusterUrl, 'B', { requestId: 'batching-req' })).mode('append').save();
+    assert.equal(result.rows, 10);
+    const cmds = await probe.rows('db', ".show commands | where ClientActivityId startswith 'batching-req;KJOB.prepareWrite.batchingPolicy;' | project Text");
+    const texts = cmds.map((r) => String(r['Text']));
+    assert.ok(texts.some((t) => /^\.alter table \['sparkTempTable_kusto_sink_B_batching_req'\] policy ingestionbatching @"\{.*MaximumBatchingTimeSpan.*00:00:01/.test(t)), texts.join('\n'));
+    assert.ok(texts.some((t) => t === ".refresh database 'db' table 'sparkTempTable_kusto_sink_B_batching_req' cache ingestionbatchingpolicy"), texts.join('\n'));
+  });
+
   it('FailIfNotExist on a missing table fails before any task, with the connector message', async () => {
     const df = spark.range(3);
     await assert.rejects(df.write.format('com.microsoft.kusto.spark.datasource').options(sinkOptions(emu.clusterUrl, 'Missing')).mode('append').save(), (e: Error) => {
