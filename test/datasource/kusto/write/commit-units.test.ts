@@ -32,7 +32,7 @@ describe('commit building blocks', () => {
 });
 
 describe('move of accepted extents (scripted engine, manual clock)', () => {
-  function engine(script: { moveFailures: number }) {
+  function engine(script: { moveFailures: number; neverCompletes?: boolean }) {
     const sent: string[] = [];
     let moved = false;
     let failures = script.moveFailures;
@@ -44,6 +44,7 @@ describe('move of accepted extents (scripted engine, manual clock)', () => {
         if (command.startsWith('.show materialized-views')) return [{ Count: 0 }];
         if (command.startsWith('.move async')) return [{ OperationId: '11111111-2222-3333-4444-555555555555' }];
         if (command.startsWith('.show operations')) {
+          if (script.neverCompletes) return [{ State: 'InProgress', Status: '' }];
           if (failures > 0) {
             failures--;
             return [{ State: 'Failed', Status: 'injected' }];
@@ -76,5 +77,20 @@ describe('move of accepted extents (scripted engine, manual clock)', () => {
     const limited = resolveKustoSinkOptions({ kustoCluster: 'http://127.0.0.1:1', kustoDatabase: 'db', kustoTable: 'T', maxRetriesOnMoveExtents: '3' });
     await assert.rejects(moveAcceptedExtents({ ...base, sink: limited, engine: fake, clock }), (e: Error) => e.name === 'RetriesExhaustedException' && e.message === 'Failed to move extents after 4 tries.');
     assert.deepEqual(clock.sleeps, [1000, 2000, 4000]);
+  });
+  it('an operation still InProgress at timeoutLimit: TimeoutAwaitingPendingOperationException with the OperationId (not retried)', async () => {
+    const { fake, sent } = engine({ moveFailures: 0, neverCompletes: true });
+    const clock = new ManualClock(0);
+    const short = resolveKustoSinkOptions({ kustoCluster: 'http://127.0.0.1:1', kustoDatabase: 'db', kustoTable: 'T', timeoutLimit: '60' });
+    await assert.rejects(moveAcceptedExtents({ ...base, sink: short, engine: fake, clock }), (e: Error & { operationId?: string }) => {
+      assert.equal(e.name, 'TimeoutAwaitingPendingOperationException');
+      assert.equal(e.operationId, '11111111-2222-3333-4444-555555555555');
+      assert.match(e.message, /11111111-2222-3333-4444-555555555555/);
+      return true;
+    });
+    // Polled with the async-operation cadence (1 s doubling, ≤ 4 s in the first minute) until 60 s.
+    assert.deepEqual(clock.sleeps.slice(0, 5), [1000, 2000, 4000, 4000, 4000]);
+    assert.equal(clock.sleeps.reduce((a, b) => a + b, 0), 60_000);
+    assert.equal(sent.filter((c) => c.startsWith('.move async')).length, 1);
   });
 });
