@@ -64,6 +64,22 @@ describe('error rows of the troubleshooting guide', () => {
     assert.deepEqual(await stagingTables(), []);
   });
 
+  it('an ingestion PartiallySucceeded status also fails the write (all-or-nothing)', async () => {
+    await fault('ingestion partial 1 table * ');
+    try {
+      await assert.rejects(write('F3'), (e: Error & { status?: string }) => {
+        assert.equal(e.name, 'IngestionFailedException');
+        assert.equal(e.status, 'PartiallySucceeded');
+        assert.match(e.message, /^Ingestion to Kusto failed with status 'PartiallySucceeded'/);
+        return true;
+      });
+    } finally {
+      await fault('clear');
+    }
+    assert.equal(await probe.count('db', 'F3'), 0);
+    assert.deepEqual(await stagingTables(), []);
+  });
+
   it('a move that fails twice then succeeds', async () => {
     await fault('move-extents fail 2');
     const r = await write('F4');
