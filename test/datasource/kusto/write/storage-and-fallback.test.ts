@@ -52,6 +52,21 @@ describe('kustoIngestionStorageContainer', () => {
   });
 });
 
+describe('storage failures', () => {
+  it('an upload refused by storage fails the task with IngestionServiceException, SAS signature redacted', async () => {
+    const service = BlobServiceClient.fromConnectionString(emu.dataManagement.connectionString);
+    const storageUrl = service.url.replace(/\/+$/, '');
+    const forged = '?sv=2022-11-02&ss=b&srt=co&sp=rwl&se=2099-01-01T00:00:00Z&sig=Zm9yZ2VkLXNpZ25hdHVyZQ%3D%3D';
+    const option = JSON.stringify([{ storageUrl, containerName: 'user-ingest', sas: forged }]);
+    await assert.rejects(df().write.format('kusto').options(sinkOptions(emu.clusterUrl, 'U', { kustoIngestionStorageContainer: option, writeMode: 'Queued' })).mode('append').save(), (e: Error) => {
+      assert.match(e.message, /Uploading blob .*_kjob\.csv\.gz failed/);
+      assert.ok(!e.message.includes('Zm9yZ2VkLXNpZ25hdHVyZQ'), e.message);
+      assert.ok(!(e.stack ?? '').includes('Zm9yZ2VkLXNpZ25hdHVyZQ'));
+      return true;
+    });
+  });
+});
+
 describe('KustoStreaming fallback', () => {
   it('streaming failures (3 tries) fall back to queued ingestion through ManagedStreamingIngestClient', async () => {
     await probe.rows('db', '.emulator fault fail 6 status 503 on ingest');
