@@ -1,5 +1,6 @@
 import { DateDay, Decimal, Timestamp, TimeUnit, Type, type Data, type DataType, type Field, type Vector } from 'apache-arrow';
 import { ConfigError } from '../../errors/kjob-error.js';
+import { civilFromDays } from '../../util/civil-date.js';
 
 /**
  * Text forms of Arrow values for CSV output, column at a time. Pure. Dates are `yyyy-MM-dd`,
@@ -7,22 +8,10 @@ import { ConfigError } from '../../errors/kjob-error.js';
  * exact, floats in JS shortest round-trip form (NaN, Infinity, -Infinity spelled out).
  */
 
-export function civilFromDays(z: number): { y: number; m: number; d: number } {
-  z += 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  return { y: yoe + era * 400 + (m <= 2 ? 1 : 0), m, d };
-}
-
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 
 export function formatDate(days: number): string {
-  const { y, m, d } = civilFromDays(days);
+  const { year: y, month: m, day: d } = civilFromDays(days);
   const year = y < 0 ? `-${pad(-y, 4)}` : y > 9999 ? `+${y}` : pad(y, 4);
   return `${year}-${pad(m, 2)}-${pad(d, 2)}`;
 }

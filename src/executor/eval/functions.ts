@@ -5,7 +5,7 @@ import { defaultTimestampType, familyOf } from '../../arrow/data-types.js';
 import { bigintValues, binaryValues, isBigIntData, numberValues, validityBytes } from '../../arrow/read-data.js';
 import type { Expr, FunctionName } from '../../plan/expr.js';
 import { castData, toStrings } from './cast.js';
-import { civilFromDays, daysFromCivil } from './civil-date.js';
+import { civilFromDays, daysFromCivil } from '../../util/civil-date.js';
 import { coalesce } from './logic.js';
 import { allocValues, combinedValidity, step, type Operand } from './operand.js';
 import { floorDiv, fromMicros, toMicros } from './temporal.js';

@@ -4,6 +4,7 @@
  * fraction are non-zero, then the fraction in groups of 3, 6 or 9 digits. No offset: Kusto reads the
  * value as UTC, and the wall clock is taken in the sink's `timeZone` option (default UTC).
  */
+import { civilFromDays } from '../../../util/civil-date.js';
 import { InvalidParameterException } from '../errors/parameter-errors.js';
 
 const NANOS_PER_SECOND = 1_000_000_000n;
@@ -17,20 +18,6 @@ function formatYear(year: number): string {
   if (year >= 0 && year <= 9999) return String(year).padStart(4, '0');
   if (year > 9999) return `+${year}`;
   return `-${String(-year).padStart(4, '0')}`;
-}
-
-/** Civil date from days since 1970-01-01 (proleptic Gregorian, like java.time). */
-export function civilFromDays(days: number): { year: number; month: number; day: number } {
-  // Howard Hinnant's days_from_civil inverse: exact for the whole int range, no Date object needed.
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
 }
 
 /** `yyyy-MM-dd` of a day count since the epoch (Arrow Date32). */
