@@ -1,11 +1,11 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { RecordBatch, Schema } from 'apache-arrow';
-import type { CommitMessage, DataSource, DriverContext, PushdownOffer, ReadPlan, SaveMode, Split, TaskContext, WriteJob, WriteSummary } from '../datasource.js';
+import type { CommitMessage, DataSource, DriverContext, PushdownOffer, ReadPlan, SaveMode, Split, TaskContext, WriteJob } from '../datasource.js';
 import { ConfigError } from '../../errors/kjob-error.js';
 import { listDataFiles } from '../storage/file-listing.js';
 import { effectiveSplitBytes } from '../storage/split-size.js';
-import { abortFileWrite, commitFileWrite, prepareFileWrite, TaskOutput, type FileWriteState } from '../storage/file-commit-protocol.js';
+import { abortFileWriteJob, commitFileWriteJob, prepareFileWrite, TaskOutput, type FileWriteState } from '../storage/file-commit-protocol.js';
 import { parseCsvReadOptions, parseCsvWriteOptions } from './csv-options.js';
 import { parseDdlSchema } from './ddl-schema.js';
 import { inferCsvSchema } from './csv-schema-inference.js';
@@ -92,14 +92,6 @@ async function writeTask(job: WriteJob, schema: Schema, batches: AsyncIterable<R
   }
 }
 
-async function commitWrite(job: WriteJob, messages: readonly CommitMessage[], ctx: DriverContext): Promise<WriteSummary> {
-  return commitFileWrite(job.state as unknown as FileWriteState, messages, ctx.conf);
-}
-
-async function abortWrite(job: WriteJob, _messages: readonly CommitMessage[], ctx: DriverContext): Promise<void> {
-  await abortFileWrite(job.state as unknown as FileWriteState, ctx.conf);
-}
-
 /** The `csv` format: Spark's options and defaults, byte-range splits, streaming column-wise parsing. */
 export const csvSource: DataSource = {
   name: 'csv',
@@ -115,6 +107,6 @@ export const csvSource: DataSource = {
   readSplit,
   prepareWrite,
   writeTask,
-  commitWrite,
-  abortWrite,
+  commitWrite: commitFileWriteJob,
+  abortWrite: abortFileWriteJob,
 };

@@ -1,8 +1,8 @@
 import { Field, Schema, type RecordBatch } from 'apache-arrow';
-import type { CommitMessage, DataSource, DriverContext, PushdownOffer, ReadPlan, SaveMode, Split, TaskContext, WriteJob, WriteSummary } from '../datasource.js';
+import type { CommitMessage, DataSource, DriverContext, PushdownOffer, ReadPlan, SaveMode, Split, TaskContext, WriteJob } from '../datasource.js';
 import { ConfigError } from '../../errors/kjob-error.js';
 import { listDataFiles } from '../storage/file-listing.js';
-import { abortFileWrite, commitFileWrite, prepareFileWrite, TaskOutput, type FileWriteState } from '../storage/file-commit-protocol.js';
+import { abortFileWriteJob, commitFileWriteJob, prepareFileWrite, TaskOutput, type FileWriteState } from '../storage/file-commit-protocol.js';
 import { parseParquetReadOptions, parseParquetWriteOptions, codecFileTag, PARQUET_SPLIT_CAP } from './parquet-options.js';
 import { effectiveSplitBytes } from '../storage/split-size.js';
 import { readFooter } from './parquet-footer.js';
@@ -125,14 +125,6 @@ function requirePath(path: string | undefined, options: Readonly<Record<string, 
   return target;
 }
 
-async function commitWrite(job: WriteJob, messages: readonly CommitMessage[], ctx: DriverContext): Promise<WriteSummary> {
-  return commitFileWrite(job.state as unknown as FileWriteState, messages, ctx.conf);
-}
-
-async function abortWrite(job: WriteJob, _messages: readonly CommitMessage[], ctx: DriverContext): Promise<void> {
-  await abortFileWrite(job.state as unknown as FileWriteState, ctx.conf);
-}
-
 /** The `parquet` format: local files, directories, globs and blob URLs; split per row group. */
 export const parquetSource: DataSource = {
   name: 'parquet',
@@ -145,6 +137,6 @@ export const parquetSource: DataSource = {
   readSplit,
   prepareWrite,
   writeTask,
-  commitWrite,
-  abortWrite,
+  commitWrite: commitFileWriteJob,
+  abortWrite: abortFileWriteJob,
 };

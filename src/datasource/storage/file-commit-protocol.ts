@@ -1,4 +1,4 @@
-import type { CommitMessage, SaveMode, TaskContext, WriteSummary } from '../datasource.js';
+import type { CommitMessage, DriverContext, SaveMode, TaskContext, WriteJob, WriteSummary } from '../datasource.js';
 import { outputStoreFor, type ByteSink, type OutputStore } from './output-store.js';
 import { PathAlreadyExistsError } from './storage-errors.js';
 import { ConfigError } from '../../errors/kjob-error.js';
@@ -146,4 +146,14 @@ function filesOf(m: CommitMessage): WrittenFile[] {
   const files = (m.detail as { files?: unknown } | undefined)?.files;
   if (!Array.isArray(files)) throw new Error(`Commit message of attempt ${m.attemptId} carries no file list`);
   return files as WrittenFile[];
+}
+
+/** `DataSource.commitWrite` of the file formats, whose write-job state is a FileWriteState. */
+export function commitFileWriteJob(job: WriteJob, messages: readonly CommitMessage[], ctx: DriverContext): Promise<WriteSummary> {
+  return commitFileWrite(job.state as unknown as FileWriteState, messages, ctx.conf);
+}
+
+/** `DataSource.abortWrite` of the file formats. */
+export function abortFileWriteJob(job: WriteJob, _messages: readonly CommitMessage[], ctx: DriverContext): Promise<void> {
+  return abortFileWrite(job.state as unknown as FileWriteState, ctx.conf);
 }
