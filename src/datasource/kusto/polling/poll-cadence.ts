@@ -48,17 +48,21 @@ export async function pollUntil<T>(options: {
   const delays = pollDelays(options.cadence);
   let last: T | undefined;
   let polls = 0;
-  for (;;) {
+  /** One poll: true when the value is final. Errors the caller tolerates count as "not yet". */
+  const pollOnce = async (): Promise<boolean> => {
     polls++;
     try {
       const v = await options.poll();
-      if (v !== undefined) {
-        last = v;
-        if (options.isDone(v)) return { done: true, value: v, polls };
-      }
+      if (v === undefined) return false;
+      last = v;
+      return options.isDone(v);
     } catch (e) {
       if (!options.onError?.(e)) throw e;
+      return false;
     }
+  };
+  for (;;) {
+    if (await pollOnce()) return { done: true, value: last as T, polls };
     const waited = clock.now() - start;
     const delay = delays.next().value;
     if (options.timeoutMs >= 0 && waited + delay > options.timeoutMs) {
@@ -66,16 +70,7 @@ export async function pollUntil<T>(options: {
       if (remaining <= 0) return { done: false, last, polls, waitedMs: waited };
       await clock.sleep(remaining);
       // One last look at the deadline, so a result that arrives just in time is not lost.
-      polls++;
-      try {
-        const v = await options.poll();
-        if (v !== undefined) {
-          last = v;
-          if (options.isDone(v)) return { done: true, value: v, polls };
-        }
-      } catch (e) {
-        if (!options.onError?.(e)) throw e;
-      }
+      if (await pollOnce()) return { done: true, value: last as T, polls };
       return { done: false, last, polls, waitedMs: clock.now() - start };
     }
     await clock.sleep(delay);
