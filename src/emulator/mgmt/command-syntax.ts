@@ -124,12 +124,10 @@ export function parseColumnList(text: string): KustoColumn[] {
   return cols;
 }
 
-/** Splits at `sep` outside quotes, brackets and parentheses. */
-export function splitTopLevel(text: string, sep: string): string[] {
-  const out: string[] = [];
+/** Index of the first of `chars` at or after `from` outside quotes, brackets and parentheses; -1 if none. */
+export function indexOfTopLevel(text: string, chars: string, from = 0): number {
   let depth = 0;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = from; i < text.length; i++) {
     const c = text[i]!;
     if (c === "'" || c === '"') {
       i = skipQuoted(text, i);
@@ -137,10 +135,18 @@ export function splitTopLevel(text: string, sep: string): string[] {
     }
     if (c === '(' || c === '[' || c === '{') depth++;
     else if (c === ')' || c === ']' || c === '}') depth--;
-    else if (c === sep && depth === 0) {
-      out.push(text.slice(start, i));
-      start = i + 1;
-    }
+    else if (depth === 0 && chars.includes(c)) return i;
+  }
+  return -1;
+}
+
+/** Splits at `sep` outside quotes, brackets and parentheses. */
+export function splitTopLevel(text: string, sep: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  for (let i = indexOfTopLevel(text, sep); i >= 0; i = indexOfTopLevel(text, sep, start)) {
+    out.push(text.slice(start, i));
+    start = i + 1;
   }
   out.push(text.slice(start));
   return out;

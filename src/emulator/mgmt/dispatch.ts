@@ -1,7 +1,7 @@
 import { KustoServiceError, type CommandContext, type ResultTable } from '../contracts.js';
 import { COMMAND_RESULTS, type KustoEngine } from '../engine/kusto-engine.js';
 import { RawJson } from '../engine/raw-json.js';
-import { skipQuoted } from './command-syntax.js';
+import { indexOfTopLevel } from './command-syntax.js';
 import type { MgmtCommand } from './command-types.js';
 import { databaseCommands } from './database-commands.js';
 import { diagnosticCommands } from './diagnostic-commands.js';
@@ -22,23 +22,11 @@ const COMMANDS: readonly MgmtCommand[] = [...policyCommands, ...mappingCommands,
 /** Splits `.show … | kql` / `.show …; $command_results | kql`; undefined when there is no pipe. */
 export function splitCommandPipe(text: string): { command: string; kql: string } | undefined {
   if (!/^\.show\b/i.test(text) || text.includes('<|')) return undefined;
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === "'" || c === '"') {
-      i = skipQuoted(text, i);
-      continue;
-    }
-    if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') depth--;
-    else if (depth === 0 && c === '|') return { command: text.slice(0, i).trim(), kql: `${COMMAND_RESULTS} ${text.slice(i)}` };
-    else if (depth === 0 && c === ';') {
-      const rest = text.slice(i + 1).trim();
-      if (rest === '') return undefined;
-      return { command: text.slice(0, i).trim(), kql: rest };
-    }
-  }
-  return undefined;
+  const i = indexOfTopLevel(text, '|;');
+  if (i < 0) return undefined;
+  if (text[i] === '|') return { command: text.slice(0, i).trim(), kql: `${COMMAND_RESULTS} ${text.slice(i)}` };
+  const rest = text.slice(i + 1).trim();
+  return rest === '' ? undefined : { command: text.slice(0, i).trim(), kql: rest };
 }
 
 export async function executeCommand(engine: KustoEngine, database: string, text: string, ctx: CommandContext): Promise<ResultTable> {
