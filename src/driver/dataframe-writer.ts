@@ -25,6 +25,35 @@ export interface SaveResult extends WriteSummary {
   readonly skipped: boolean;
 }
 
+/** What a completed `save()` tells its observers. */
+export interface SaveEvent {
+  readonly format: string;
+  readonly path: string | undefined;
+  readonly result: SaveResult;
+}
+
+const saveListeners = new Set<(event: SaveEvent) => void>();
+
+/**
+ * Observes every completed `save()` in this process (`kjob submit`'s run report collects rows and
+ * request ids this way). Returns the unsubscribe function. A throwing listener never fails the write.
+ */
+export function onSave(listener: (event: SaveEvent) => void): () => void {
+  saveListeners.add(listener);
+  return () => saveListeners.delete(listener);
+}
+
+function notifySaved(event: SaveEvent): SaveResult {
+  for (const l of saveListeners) {
+    try {
+      l(event);
+    } catch {
+      // An observer's bug must not turn a committed write into a failure.
+    }
+  }
+  return event.result;
+}
+
 /**
  * `df.write`: an immutable builder (every call returns a new writer) ending in `save()`, which runs
  * the sink's batch-write protocol: validate options → prepareWrite (driver) → one write task per
@@ -81,14 +110,14 @@ export class DataFrameWriter {
     const job = await ds.prepareWrite(schema, options, path, mode, ctx);
     if (job.skip) {
       ctx.log.info({ format, path: path ?? null }, 'write skipped (mode ignore, target exists)');
-      return { rows: 0, bytes: 0, skipped: true };
+      return notifySaved({ format, path, result: { rows: 0, bytes: 0, skipped: true } });
     }
     let messages: CommitMessage[] = [];
     try {
       const results = await runAction(this.#host, node, { kind: 'write', job, schema: schemaToJson(schema) }, jobId);
       messages = results.map((r) => r.output as CommitMessage);
       const summary = await ds.commitWrite(job, messages, ctx);
-      return { ...summary, skipped: false };
+      return notifySaved({ format, path, result: { ...summary, skipped: false } });
     } catch (err) {
       await ds.abortWrite?.(job, messages, ctx).catch((abortErr: unknown) => ctx.log.error({ err: String(abortErr) }, 'abortWrite failed after a failed write'));
       throw err;
