@@ -1,6 +1,10 @@
 /** Errors about the caller's input: options, storage parameters, schemas. Never retryable. */
 import { KjobError, type KjobErrorDetails } from '../../../errors/kjob-error.js';
 
+/** The missing-destination guidance of the sink's TableNotFoundException, shared with `kjob doctor --table`. */
+export const TABLE_NOT_FOUND_CAUSE = 'The destination table does not exist (or the name/database is misspelled) and the sink must not create it.';
+export const TABLE_NOT_FOUND_RESOLUTION = "Create the table first, or set tableCreateOptions to 'CreateIfNotExist'.";
+
 /**
  * A bad or missing option or parameter (the connector's `java.security.InvalidParameterException` /
  * `IllegalArgumentException`). The message is the connector's own text where it has one.

@@ -7,7 +7,7 @@
  */
 import type { Schema } from 'apache-arrow';
 import type { DriverContext, SaveMode, WriteJob } from '../../datasource.js';
-import { InvalidParameterException } from '../errors/parameter-errors.js';
+import { InvalidParameterException, TABLE_NOT_FOUND_CAUSE, TABLE_NOT_FOUND_RESOLUTION } from '../errors/parameter-errors.js';
 import { KjobError } from '../../../errors/kjob-error.js';
 import { existingIngestByTagsCommand } from '../kql/extent-commands.js';
 import {
@@ -54,8 +54,8 @@ export class TableNotFoundException extends KjobError {
   constructor(o: ResolvedKustoSinkOptions) {
     super('CONFIG_INVALID', `Table '${o.table}' doesn't exist in database '${o.coordinates.database}', cluster '${o.coordinates.clusterAlias} and tableCreateOptions is set to FailIfNotExist.`, {
       requestId: o.requestId,
-      likelyCause: 'The destination table does not exist (or the name/database is misspelled) and the sink must not create it.',
-      resolution: "Create the table first, or set tableCreateOptions to 'CreateIfNotExist'.",
+      likelyCause: TABLE_NOT_FOUND_CAUSE,
+      resolution: TABLE_NOT_FOUND_RESOLUTION,
       context: { table: o.table, database: o.coordinates.database },
     });
   }
