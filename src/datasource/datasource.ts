@@ -1,5 +1,6 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
 import type { Expr } from '../plan/expr.js';
+import type { TaskSecretSealer } from '../protocol/task-secret-key.js';
 
 /**
  * The data-source contract, modelled on Spark's DataSource V2 batch read and write:
@@ -28,6 +29,8 @@ export interface DriverContext {
   readonly log: Log;
   /** Default parallelism of the backend (cores of local[N], or live executor cores). */
   readonly defaultParallelism: number;
+  /** Seals secrets that must reach executors (src/protocol/task-secret-key.ts); absent = in-process sealing. */
+  readonly taskSecrets?: TaskSecretSealer;
 }
 
 /** What an executor-side read or write may use. */

@@ -11,6 +11,7 @@ import type { RangeNode } from '../plan/plan-node.js';
 import type { SchedulerBackend, StageListener, StageSpec } from '../protocol/task.js';
 import { childLogger } from '../util/logger.js';
 import { isSecretOptionKey } from '../util/redact.js';
+import { taskSecretSealerFor } from '../protocol/task-secret-key.js';
 import { DataFrame } from './dataframe.js';
 import { DataFrameReader } from './dataframe-reader.js';
 import { resolveBackend } from './resolve-backend.js';
@@ -181,6 +182,7 @@ export class Session {
         conf: this.conf,
         log: this.#log.child({ jobId }),
         defaultParallelism: this.#backend.defaultParallelism,
+        taskSecrets: taskSecretSealerFor(this.master),
       }),
       nextJobId: () => `job-${++this.#jobs}`,
       listenerFor: (stage: StageSpec): StageListener | undefined => this.#listener?.(stage),

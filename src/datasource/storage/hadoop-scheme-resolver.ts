@@ -15,6 +15,7 @@ import { ConfigError } from '../../errors/kjob-error.js';
 import { redact } from '../../util/redact.js';
 import { resolveHadoopStorageUrl } from '../kusto/storage/storage-url.js';
 import type { Location } from './location.js';
+import { unsealTaskSecret } from '../../protocol/task-secret-key.js';
 
 /** Lifetime of the SAS derived from an account key. */
 const KEY_SAS_LIFETIME_MS = 6 * 60 * 60 * 1000;
@@ -34,9 +35,10 @@ export function resolveHadoopLocation(raw: string, conf: ReadonlyMap<string, str
   const account = url.hostname.split('.')[0]!.toLowerCase();
   const container = decodeURIComponent(url.pathname.slice(1));
   let sas = '';
-  if (resolved.auth === 'sas') sas = resolved.sas.replace(/^\?/, '');
+  // Conf values may arrive sealed inside a task (src/protocol/sealed-secret.ts).
+  if (resolved.auth === 'sas') sas = unsealTaskSecret(resolved.sas, `the SAS of ${account}/${container}`).replace(/^\?/, '');
   else if (resolved.auth === 'key') {
-    const credential = new StorageSharedKeyCredential(resolved.accountName, resolved.accountKey);
+    const credential = new StorageSharedKeyCredential(resolved.accountName, unsealTaskSecret(resolved.accountKey, `the account key of ${account}`));
     sas = generateBlobSASQueryParameters({ containerName: container, permissions: ContainerSASPermissions.parse('racwdl'), expiresOn: new Date(Date.now() + KEY_SAS_LIFETIME_MS) }, credential).toString();
   }
   return { kind: 'blob', address: { endpoint: `${url.protocol}//${url.host}`, account, container, path: resolved.path, sas, style: 'host' } };

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../../errors/kjob-error.js';
 import { redact } from '../../util/redact.js';
 import { parseBlobUrl, type BlobAddress } from './blob-url.js';
+import { isSealed } from '../../protocol/sealed-secret.js';
+import { unsealTaskSecret } from '../../protocol/task-secret-key.js';
 import { resolveHadoopLocation } from './hadoop-scheme-resolver.js';
 
 /**
@@ -42,14 +44,17 @@ export function resolveLocation(raw: string, conf: ReadonlyMap<string, string> =
   if (scheme === undefined) return { kind: 'local', path: path.resolve(cwd, raw) };
   if (scheme === 'file') return { kind: 'local', path: fileURLToPath(raw) };
   if (scheme === 'http' || scheme === 'https') {
+    let address: BlobAddress;
     try {
-      return { kind: 'blob', address: parseBlobUrl(raw)! };
+      address = parseBlobUrl(raw)!;
     } catch (e) {
       throw new ConfigError(`Not a valid blob URL: ${redact(raw)} (${(e as Error).message})`, {
         resolution: 'Use https://<account>.blob.core.windows.net/<container>/<path>?<sas> or http://host:port/<account>/<container>/<path>?<sas>.',
         context: { path: redact(raw) },
       });
     }
+    // A SAS that crossed into a task sealed (sealed-location.ts) is opened at the point of use.
+    return { kind: 'blob', address: isSealed(address.sas) ? { ...address, sas: unsealTaskSecret(address.sas, `the SAS of ${address.endpoint}/${address.container}`) } : address };
   }
   const resolver = schemeResolvers.get(scheme);
   if (resolver) return resolver(raw, conf);

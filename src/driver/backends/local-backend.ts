@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { ExecutorInfo, SchedulerBackend, StageListener, StageSpec, TaskDescription, TaskResult } from '../../protocol/task.js';
 import type { TaskFailure } from '../../protocol/task-failure.js';
+import { inProcessTaskSecretKey } from '../../protocol/task-secret-key.js';
 import { retryDelayMs } from './backend-options.js';
 import type { FromLocalWorker, ToLocalWorker } from './local-worker-messages.js';
 import { StageTracker } from './stage-tracker.js';
@@ -132,7 +133,8 @@ export class LocalBackend implements SchedulerBackend {
   }
 
   #spawn(slot: Slot): Worker {
-    const worker = new Worker(BOOTSTRAP, { name: slot.executorId, env: process.env });
+    // The task secret key travels in memory only (sealed secrets in tasks: src/protocol/task-secret-key.ts).
+    const worker = new Worker(BOOTSTRAP, { name: slot.executorId, env: process.env, workerData: { taskSecretKey: inProcessTaskSecretKey() } });
     worker.unref();
     worker.on('message', (msg: FromLocalWorker) => {
       const busy = slot.busy;

@@ -1,6 +1,7 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { runTask } from '../../executor/task-runner.js';
 import { toTaskFailure } from '../../protocol/task-failure.js';
+import { installTaskSecretKey } from '../../protocol/task-secret-key.js';
 import type { FromLocalWorker, ToLocalWorker } from './local-worker-messages.js';
 
 /**
@@ -9,6 +10,9 @@ import type { FromLocalWorker, ToLocalWorker } from './local-worker-messages.js'
  */
 const port = parentPort;
 if (!port) throw new Error('local-worker.ts must run inside a worker thread (started by LocalBackend)');
+// The parent's task secret key opens the secrets its tasks carry sealed.
+const key = (workerData as { taskSecretKey?: Uint8Array } | null)?.taskSecretKey;
+if (key) installTaskSecretKey(Buffer.from(key));
 
 const controllers = new Map<string, AbortController>();
 

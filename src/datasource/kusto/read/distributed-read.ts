@@ -26,6 +26,8 @@ import { exportContainers } from './export-storage.js';
 import { runExport } from './export-operation.js';
 import type { KustoReadClients } from './read-clients.js';
 import { setUpStorageConf } from './storage-conf-setup.js';
+import { sealLocationSas } from '../../storage/sealed-location.js';
+import { taskSecretSealerFor, type TaskSecretSealer } from '../../../protocol/task-secret-key.js';
 
 export interface DistributedPlan {
   readonly splits: readonly Split[];
@@ -34,6 +36,13 @@ export interface DistributedPlan {
   readonly cleanup: (() => Promise<void>) | undefined;
   /** How many `.export` commands ran (0 on a cache hit). */
   readonly exports: number;
+}
+
+const EXPORT_SAS = 'the SAS of the export storage';
+
+/** Sessions give the sealer of their master; contexts built elsewhere (tests) seal in process. */
+function sealerOf(ctx: DriverContext): TaskSecretSealer {
+  return ctx.taskSecrets ?? taskSecretSealerFor(undefined);
 }
 
 const isParquet = (name: string): boolean => /\.parq(uet)?$/i.test(name) || /\.parquet\.[a-z0-9]+$/i.test(name);
@@ -56,6 +65,9 @@ export async function planDistributedRead(
     }
   }
   const storage: TransientStorageParameters = o.transientStorage ?? (await exportContainers(clients.dm, clock));
+  // Executors read the export with its SAS sealed in the splits: a cluster without the shared key
+  // fails here, before the export runs.
+  if (storage.storageCredentials.some((c) => c.authMethod === 'Sas' || c.authMethod === 'Key')) sealerOf(ctx).assertCanSeal(EXPORT_SAS);
   const protocol = storage.isOneLake ? 'abfss' : o.storageProtocol;
   const conf = setUpStorageConf(protocol, storage, ctx);
   const directory = exportDirectory(o.coordinates.database, randomUUID());
@@ -122,7 +134,9 @@ async function splitsOf(directories: readonly string[], conf: ReadonlyMap<string
   // An export of an empty result writes no file: the read is empty.
   if (existing.length === 0) return { splits: [], fileSchema: undefined };
   const plan = await parquetSource.planRead!({}, existing, undefined, requiredColumns ? { filters: [], requiredColumns } : { filters: [] }, { ...ctx, conf });
-  return { splits: plan.splits.map((s) => ({ ...s, kustoKind: 'export' })), fileSchema: plan.schema };
+  const sealer = sealerOf(ctx);
+  const sealed = (s: Split): Split => (typeof s['file'] === 'string' ? { ...s, file: sealLocationSas(s['file'], sealer, EXPORT_SAS) } : s);
+  return { splits: plan.splits.map((s) => ({ ...sealed(s), kustoKind: 'export' })), fileSchema: plan.schema };
 }
 
 async function deleteDirectory(dir: string, conf: ReadonlyMap<string, string>): Promise<void> {
