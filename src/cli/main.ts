@@ -9,6 +9,7 @@ const modules: Array<() => Promise<{ command: CommandModule }>> = [
   () => import('./commands/executor.js'),
   () => import('./commands/submit.js'),
   () => import('./commands/emulator.js'),
+  () => import('./commands/doctor.js'),
 ];
 
 async function main(argv: string[]): Promise<void> {
