@@ -10,6 +10,8 @@ const modules: Array<() => Promise<{ command: CommandModule }>> = [
   () => import('./commands/submit.js'),
   () => import('./commands/emulator.js'),
   () => import('./commands/doctor.js'),
+  () => import('./commands/schedule.js'),
+  () => import('./commands/scheduler.js'),
 ];
 
 async function main(argv: string[]): Promise<void> {
