@@ -28,7 +28,7 @@ export interface ResolvedExecutorCli {
 }
 
 /** Environment variables `kjob executor` reads when the matching flag is absent (documented in docker-compose.yml). */
-export const EXECUTOR_ENV = ['KJOB_MASTER', 'KJOB_EXECUTOR_CORES', 'KJOB_REDIS_PREFIX', 'KJOB_EXECUTOR_GRACE_MS', 'LOG_LEVEL'] as const;
+export const EXECUTOR_ENV = ['KJOB_MASTER', 'KJOB_EXECUTOR_CORES', 'KJOB_REDIS_PREFIX', 'KJOB_EXECUTOR_GRACE_MS', 'KJOB_TASK_SECRET_KEY', 'LOG_LEVEL'] as const;
 
 /** Flags win over environment variables, which win over defaults. Throws ConfigError naming the flag. */
 export function resolveExecutorCli(input: ExecutorCliInput, env: NodeJS.ProcessEnv = process.env): ResolvedExecutorCli {

@@ -23,7 +23,7 @@ export interface ResolvedSubmit {
  *   KJOB_CONF        JSON object of session configuration entries
  *   KJOB_JOB_MODULE  absolute path of the job file, shipped in tasks so executors import it
  */
-export const SUBMIT_ENV = ['KJOB_MASTER', 'KJOB_APP_NAME', 'KJOB_CONF', 'KJOB_JOB_MODULE'] as const;
+export const SUBMIT_ENV = ['KJOB_MASTER', 'KJOB_APP_NAME', 'KJOB_CONF', 'KJOB_JOB_MODULE', 'KJOB_TASK_SECRET_KEY'] as const;
 
 /** Validates `kjob submit` arguments before anything runs; errors name the flag or the file. */
 export function resolveSubmit(jobFile: string, input: SubmitCliInput, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): ResolvedSubmit {
