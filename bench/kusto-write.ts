@@ -4,11 +4,13 @@
 //  2. end to end on local[2] — the late flights (599 055 rows) written Transactional into an in-process
 //     emulator whose batching policy is 1 s (so the number is the sink's and the emulator's work, not
 //     the default 10 s batching wait), with the phases of the commit.
-//   npx tsx bench/kusto-write.ts [gzip|e2e]
+//  3. the expansion of connector CSV over each source's split estimate (Split.estimatedBytes: compressed
+//     Parquet column bytes, CSV byte ranges, LocalData Arrow IPC) — the factors the write-task sizing uses.
+//   npx tsx bench/kusto-write.ts [gzip|e2e|expansion]
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { tableFromIPC } from 'apache-arrow';
+import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
 import { readParquet } from 'parquet-wasm/node';
 import { ArrowCsvEncoder } from '../src/datasource/kusto/csv/arrow-csv-encoder.js';
 
@@ -39,6 +41,37 @@ if (what === 'all' || what === 'gzip') {
     results.push({ level, rawMB: +(csv.length / 1e6).toFixed(1), gzMB: +(out / 1e6).toFixed(2), ratio: +(csv.length / out).toFixed(2), cpuSeconds: +s.toFixed(2), rawMBPerCpuSecond: +(csv.length / 1e6 / s).toFixed(0) });
   }
   console.log(JSON.stringify({ bench: 'gzip levels on connector CSV of flights', rows, results }, null, 1));
+}
+
+if (what === 'all' || what === 'expansion') {
+  const csvBytes = (t: Table): number => {
+    const encoder = new ArrowCsvEncoder();
+    let n = 0;
+    for (const b of t.batches) for (let row = 0; row < b.numRows; ) {
+      const r = encoder.encode(b, row);
+      n += r.bytes;
+      row = r.nextRow;
+    }
+    return n;
+  };
+  const parquetBytes = readFileSync(file).length;
+  const flights3m = tableFromIPC(readParquet(new Uint8Array(readFileSync(file))).intoIPCStream());
+  const parquetCsv = csvBytes(flights3m);
+  const sample = flights3m.slice(0, 200_000);
+  const ipc = tableToIPC(sample, 'stream').length;
+  const ipcCsv = csvBytes(sample);
+  const airports = fileURLToPath(new URL('../node_modules/vega-datasets/data/airports.csv', import.meta.url));
+  const { Session } = await import('../src/driver/session.js');
+  const spark = await Session.builder().appName('expansion').master('local[1]').config('kjob.progress', 'off').getOrCreate();
+  let csvFactor = 0;
+  try {
+    const rows = await spark.read.option('header', 'true').option('inferSchema', 'true').csv(airports).collect();
+    const t = tableFromIPC(tableToIPC((await import('apache-arrow')).tableFromJSON(rows as Record<string, unknown>[])));
+    csvFactor = csvBytes(t) / readFileSync(airports).length;
+  } finally {
+    await spark.stop();
+  }
+  console.log(JSON.stringify({ bench: 'connector CSV bytes per source estimated byte', parquet: { file: 'flights-3m.parquet', bytes: parquetBytes, csvBytes: parquetCsv, factor: +(parquetCsv / parquetBytes).toFixed(2) }, arrowIpc: { rows: 200_000, bytes: ipc, csvBytes: ipcCsv, factor: +(ipcCsv / ipc).toFixed(2) }, csv: { file: 'airports.csv', factor: +csvFactor.toFixed(2) } }, null, 1));
 }
 
 if (what === 'all' || what === 'e2e') {

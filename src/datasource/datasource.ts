@@ -1,5 +1,6 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
 import type { Expr } from '../plan/expr.js';
+import type { TaskInput } from '../plan/task-plan.js';
 import type { TaskSecretSealer } from '../protocol/task-secret-key.js';
 
 /**
@@ -121,6 +122,13 @@ export interface DataSource {
   readSplit?(split: Split, options: Readonly<Record<string, string>>, schema: Schema, ctx: TaskContext): AsyncIterable<RecordBatch>;
 
   prepareWrite?(schema: Schema, options: Readonly<Record<string, string>>, path: string | undefined, mode: SaveMode, ctx: DriverContext): Promise<WriteJob>;
+  /**
+   * Optional (additive): regroups a write's planned task inputs on the driver before the stage runs,
+   * e.g. several small splits read in sequence by one task so its output approaches a size the sink
+   * prefers (see src/plan/write-task-sizing.ts). Must return every input exactly once; without it
+   * there is one write task per planned partition.
+   */
+  planWriteTasks?(inputs: readonly TaskInput[], job: WriteJob, ctx: DriverContext): readonly TaskInput[];
   writeTask?(job: WriteJob, schema: Schema, batches: AsyncIterable<RecordBatch>, ctx: TaskContext): Promise<CommitMessage>;
   commitWrite?(job: WriteJob, messages: readonly CommitMessage[], ctx: DriverContext): Promise<WriteSummary>;
   abortWrite?(job: WriteJob, messages: readonly CommitMessage[], ctx: DriverContext): Promise<void>;

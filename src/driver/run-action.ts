@@ -7,7 +7,7 @@ import { isSecretOptionKey } from '../util/redact.js';
 import { isPartitionFunctionRegistered } from '../executor/partition-functions.js';
 import type { PlanNode } from '../plan/plan-node.js';
 import { planStageInputs, type ResolvedScan } from '../plan/stage-planner.js';
-import { partitionFunctionNames, TASK_PLAN_VERSION, type TaskOutput, type TaskPlan } from '../plan/task-plan.js';
+import { partitionFunctionNames, TASK_PLAN_VERSION, type TaskInput, type TaskOutput, type TaskPlan } from '../plan/task-plan.js';
 import { TASK_PROTOCOL_VERSION, type SchedulerBackend, type StageListener, type StageSpec, type TaskDescription, type TaskResult } from '../protocol/task.js';
 
 /** What an action needs from its session. */
@@ -97,13 +97,20 @@ export async function planAction(host: ActionHost, root: PlanNode, output: TaskO
     });
     // One current_timestamp() for the whole action, as Spark evaluates it once per query.
     const nowMicros = String(BigInt(Date.now()) * 1000n);
-    const plans: TaskPlan[] = inputs.map((input) => ({ v: TASK_PLAN_VERSION, input, output, nowMicros }));
+    const taskInputs = output.kind === 'write' ? await sizeWriteTaskInputs(output, inputs, ctx) : inputs;
+    const plans: TaskPlan[] = taskInputs.map((input) => ({ v: TASK_PLAN_VERSION, input, output, nowMicros }));
     checkPartitionFunctions(plans, output);
     return { plans, scans, cleanup };
   } catch (err) {
     await cleanup();
     throw err;
   }
+}
+
+/** A sink may regroup its write tasks (DataSource.planWriteTasks); other sinks keep one task per partition. */
+async function sizeWriteTaskInputs(output: Extract<TaskOutput, { kind: 'write' }>, inputs: TaskInput[], ctx: DriverContext): Promise<readonly TaskInput[]> {
+  const ds = await getDataSource(output.job.format);
+  return ds.planWriteTasks && inputs.length > 1 ? ds.planWriteTasks(inputs, output.job, ctx) : inputs;
 }
 
 /**
