@@ -9,14 +9,21 @@ import { Client, kustoTrustedEndpoints } from 'azure-kusto-data';
 import { Session } from '../../src/driver/session.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator.js';
 import { trustEmulatorCertificate } from '../../src/emulator/dm/trust-certificate.js';
+import { ensureSelfSignedCertificate } from '../../src/emulator/dm/self-signed-cert.js';
+import { startAzurite, type RunningAzurite } from '../../src/emulator/dm/azurite-in-process.js';
+import { devStorageAccount, toConnectionString } from '../../src/emulator/dm/storage-account.js';
 
 /**
- * The docker-compose case on one machine: the emulator binds 0.0.0.0 and advertises a host name that
- * is neither loopback nor an IP (inside compose: `kusto`), and kjob reaches it as `http://<name>:<port>`.
- * That name trips all three SDK traps at once (kusto-wire-protocol.md §2.3–2.5): the data SDK's
- * trusted-host check, the ingest SDK's `ingest-` rewrite, and storage URLs handed out under the
- * advertised name. The machine's own host name stands in for `kusto`: it resolves here without any
- * /etc/hosts edit of ours (checked below; the test is skipped, saying why, where it does not).
+ * The docker-compose case on one machine: the emulator binds 0.0.0.0 and is reached under a host name
+ * that is neither loopback nor an IP (inside compose: `kusto`), as `http://<name>:<port>`. That name
+ * trips all three SDK traps at once (kusto-wire-protocol.md §2.3–2.5): the data SDK's trusted-host
+ * check, the ingest SDK's `ingest-` rewrite, and storage URLs handed out under that name. The
+ * machine's own host name stands in for `kusto` (and for `azurite`): it resolves here without any
+ * /etc/hosts edit of ours (checked below; the tests are skipped, saying why, where it does not).
+ *
+ * Two storage set-ups: the emulator's in-process Azurite advertised under the name (`kjob emulator
+ * --advertised-host`), and, as the compose file runs it, a separate Azurite given by connection
+ * string (`--storage-connection-string`) with an https table endpoint.
  */
 const NAME = hostname();
 
@@ -32,80 +39,128 @@ async function whyUnusable(name: string): Promise<string | undefined> {
 }
 
 const skipReason = await whyUnusable(NAME);
+const BATCHING = { maximumBatchingTimeSpanMs: 200, maximumNumberOfItems: 500, maximumRawDataSizeMB: 1024 };
+const rows = Array.from({ length: 40 }, (_, i) => ({ id: i, name: `row-${i}`, score: i * 1.5 }));
+const SCHEMA = 'id bigint, name string, score double';
 
 describe(`kjob through a non-loopback host name (http://${NAME}:port)`, { skip: skipReason ?? false }, () => {
-  let emu: RunningEmulator;
   let spark: Session;
-  let clusterUrl: string;
   let certDir: string;
   let untrust: (() => void) | undefined;
-  let probe: Client;
 
   before(async () => {
     // The check this test is about: before kjob trusts the name, the unmodified data SDK refuses it.
     assert.throws(() => kustoTrustedEndpoints.validateTrustedEndpoint(`http://${NAME}:8080`, 'https://login.microsoftonline.com'), /not trusted/);
+    // A table certificate with the name in it (the harness's covers only loopback), trusted by this
+    // process for the driver's status-table polls (Node read NODE_EXTRA_CA_CERTS before it existed).
     certDir = await mkdtemp(join(tmpdir(), 'kjob-non-loopback-'));
-    emu = await startEmulator({
-      host: '0.0.0.0',
-      port: 0,
-      autoDeleteIntervalMs: 0,
-      defaultBatchingPolicy: { maximumBatchingTimeSpanMs: 200, maximumNumberOfItems: 500, maximumRawDataSizeMB: 1024 },
-      // A certificate of its own, with the advertised name in it (the harness's covers only loopback).
-      dataManagement: { storageHost: '0.0.0.0', advertisedHost: NAME, certificateDir: certDir, dmPollIntervalMs: 50 },
-    });
-    clusterUrl = `http://${NAME}:${new URL(emu.clusterUrl).port}`;
-    // The driver polls the https status table; Node read NODE_EXTRA_CA_CERTS at start-up, before this certificate existed.
-    untrust = trustEmulatorCertificate(emu.dataManagement.caCertPath!);
-    probe = new Client(emu.clusterUrl);
+    const cert = await ensureSelfSignedCertificate(certDir, [NAME]);
+    untrust = trustEmulatorCertificate(cert.certPath);
     spark = await Session.builder().appName('non-loopback host').master('local[2]').config('kjob.task.maxAttempts', 1).getOrCreate();
   });
   after(async () => {
     await spark?.stop();
-    probe?.close();
     untrust?.();
-    await emu?.stop();
     if (certDir) await rm(certDir, { recursive: true, force: true });
   });
 
-  const rows = Array.from({ length: 40 }, (_, i) => ({ id: i, name: `row-${i}`, score: i * 1.5 }));
-  const schema = 'id bigint, name string, score double';
-  const sink = (table: string, writeMode: string) => ({ kustoCluster: clusterUrl, kustoDatabase: 'db', kustoTable: table, writeMode, tableCreateOptions: 'CreateIfNotExist' });
+  /** `http://<NAME>:<port>` of an emulator bound to 0.0.0.0. */
+  const urlOf = (emu: RunningEmulator) => `http://${NAME}:${new URL(emu.clusterUrl).port}`;
+  const sink = (emu: RunningEmulator, table: string, writeMode: string) => ({ kustoCluster: urlOf(emu), kustoDatabase: 'db', kustoTable: table, writeMode, tableCreateOptions: 'CreateIfNotExist' });
 
-  async function readBack(table: string): Promise<Array<{ id: number; name: string; score: number }>> {
-    const df = spark.read.format('kusto').options({ kustoCluster: clusterUrl, kustoDatabase: 'db', kustoQuery: `['${table}']`, readMode: 'ForceDistributedMode' }).load();
+  async function readBack(emu: RunningEmulator, table: string): Promise<Array<{ id: number; name: string; score: number }>> {
+    const df = spark.read.format('kusto').options({ kustoCluster: urlOf(emu), kustoDatabase: 'db', kustoQuery: `['${table}']`, readMode: 'ForceDistributedMode' }).load();
     const got = (await df.collect()).map((r) => ({ id: Number(r['id']), name: String(r['name']), score: Number(r['score']) }));
     return got.sort((a, b) => a.id - b.id);
   }
 
-  it('hands out storage URLs under the advertised name only', async () => {
-    for (const endpoint of [emu.dataManagement.blobEndpoint, emu.dataManagement.queueEndpoint, emu.dataManagement.tableEndpoint]) {
-      assert.equal(new URL(endpoint).hostname, NAME, endpoint);
+  async function storageHosts(emu: RunningEmulator): Promise<string[]> {
+    const probe = new Client(emu.clusterUrl);
+    try {
+      const res = await probe.executeMgmt('NetDefaultDB', '.get ingestion resources');
+      return [...res.primaryResults[0]!.rows()].map((r) => new URL(String(r.toJSON<{ StorageRoot: string }>().StorageRoot)).hostname);
+    } finally {
+      probe.close();
     }
-    const res = await probe.executeMgmt('NetDefaultDB', '.get ingestion resources');
-    const urls = [...res.primaryResults[0]!.rows()].map((r) => String(r.toJSON<{ StorageRoot: string }>().StorageRoot));
-    assert.ok(urls.length >= 5);
-    for (const u of urls) assert.equal(new URL(u).hostname, NAME, u.split('?')[0]);
+  }
+
+  async function waitForCount(emu: RunningEmulator, table: string, expected: number): Promise<number> {
+    const probe = new Client(emu.clusterUrl);
+    try {
+      const deadline = Date.now() + 30_000;
+      let count = 0;
+      while (Date.now() < deadline) {
+        const r = await probe.execute('db', `['${table}'] | count`);
+        count = Number([...r.primaryResults[0]!.rows()][0]!.toJSON<{ Count: number }>().Count);
+        if (count >= expected) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return count;
+    } finally {
+      probe.close();
+    }
+  }
+
+  describe('emulator with its in-process storage advertised under the name', () => {
+    let emu: RunningEmulator;
+    before(async () => {
+      emu = await startEmulator({
+        host: '0.0.0.0',
+        port: 0,
+        autoDeleteIntervalMs: 0,
+        defaultBatchingPolicy: BATCHING,
+        dataManagement: { storageHost: '0.0.0.0', advertisedHost: NAME, certificateDir: certDir, dmPollIntervalMs: 50 },
+      });
+    });
+    after(async () => emu?.stop());
+
+    it('hands out storage URLs under the name only', async () => {
+      for (const endpoint of [emu.dataManagement.blobEndpoint, emu.dataManagement.queueEndpoint, emu.dataManagement.tableEndpoint]) assert.equal(new URL(endpoint).hostname, NAME, endpoint);
+      const hosts = await storageHosts(emu);
+      assert.ok(hosts.length >= 5);
+      assert.deepEqual([...new Set(hosts)], [NAME]);
+    });
+
+    it('Transactional write, then a Distributed read: rows exact', async () => {
+      const saved = await spark.createDataFrame(rows, SCHEMA, { partitions: 2 }).write.format('kusto').options(sink(emu, 'T_tx', 'Transactional')).mode('append').save();
+      assert.equal(saved.rows, rows.length);
+      assert.deepEqual(await readBack(emu, 'T_tx'), rows);
+    });
+
+    it('Queued write, then a Distributed read: rows exact', async () => {
+      const saved = await spark.createDataFrame(rows, SCHEMA, { partitions: 2 }).write.format('kusto').options(sink(emu, 'T_q', 'Queued')).mode('append').save();
+      assert.equal(saved.rows, rows.length);
+      // Queued returns once the blobs are queued; the 200 ms batching makes them visible soon after.
+      assert.equal(await waitForCount(emu, 'T_q', rows.length), rows.length);
+      assert.deepEqual(await readBack(emu, 'T_q'), rows);
+    });
   });
 
-  it('Transactional write, then a Distributed read, through the name: rows exact', async () => {
-    const saved = await spark.createDataFrame(rows, schema, { partitions: 2 }).write.format('kusto').options(sink('T_tx', 'Transactional')).mode('append').save();
-    assert.equal(saved.rows, rows.length);
-    assert.deepEqual(await readBack('T_tx'), rows);
-  });
+  describe('emulator on a separate storage account under the name (the compose kusto + azurite services)', () => {
+    let azurite: RunningAzurite;
+    let emu: RunningEmulator;
+    before(async () => {
+      const cert = await ensureSelfSignedCertificate(certDir, [NAME]);
+      azurite = await startAzurite({ host: '0.0.0.0', tableCertPath: cert.certPath, tableKeyPath: cert.keyPath });
+      const named = (endpoint: string) => {
+        const u = new URL(endpoint);
+        u.hostname = NAME;
+        return u.origin;
+      };
+      const connectionString = toConnectionString(devStorageAccount({ blob: named(azurite.blobEndpoint), queue: named(azurite.queueEndpoint), table: named(azurite.tableEndpoint) }));
+      assert.match(connectionString, /TableEndpoint=https:/);
+      emu = await startEmulator({ host: '0.0.0.0', port: 0, autoDeleteIntervalMs: 0, defaultBatchingPolicy: BATCHING, storageConnectionString: connectionString, dataManagement: { dmPollIntervalMs: 50 } });
+    });
+    after(async () => {
+      await emu?.stop();
+      await azurite?.close();
+    });
 
-  it('Queued write, then a Distributed read, through the name: rows exact', async () => {
-    const saved = await spark.createDataFrame(rows, schema, { partitions: 2 }).write.format('kusto').options(sink('T_q', 'Queued')).mode('append').save();
-    assert.equal(saved.rows, rows.length);
-    // Queued returns once the blobs are queued; the emulator's 200 ms batching makes them visible soon after.
-    const deadline = Date.now() + 30_000;
-    let count = 0;
-    while (Date.now() < deadline) {
-      const r = await probe.execute('db', "['T_q'] | count");
-      count = Number([...r.primaryResults[0]!.rows()][0]!.toJSON<{ Count: number }>().Count);
-      if (count >= rows.length) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.equal(count, rows.length);
-    assert.deepEqual(await readBack('T_q'), rows);
+    it('Transactional write, then a Distributed read, on storage from the connection string: rows exact', async () => {
+      assert.deepEqual([...new Set(await storageHosts(emu))], [NAME]);
+      const saved = await spark.createDataFrame(rows, SCHEMA, { partitions: 2 }).write.format('kusto').options(sink(emu, 'T_ext', 'Transactional')).mode('append').save();
+      assert.equal(saved.rows, rows.length);
+      assert.deepEqual(await readBack(emu, 'T_ext'), rows);
+    });
   });
 });
