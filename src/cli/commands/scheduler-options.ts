@@ -16,8 +16,8 @@ export interface ResolvedSchedulerCli extends ResolvedStore {
   readonly schedulerId?: string;
 }
 
-/** Environment variables `kjob scheduler` reads (documented in docker-compose.yml). */
-export const SCHEDULER_ENV = ['KJOB_MASTER', 'KJOB_REDIS_PREFIX', 'KJOB_SCHEDULER_CONCURRENCY', 'LOG_LEVEL'] as const;
+/** Environment variables `kjob scheduler` reads (documented in docker-compose.yml); its runs inherit them (KJOB_TASK_SECRET_KEY for redis:// runs). */
+export const SCHEDULER_ENV = ['KJOB_MASTER', 'KJOB_REDIS_PREFIX', 'KJOB_SCHEDULER_CONCURRENCY', 'KJOB_TASK_SECRET_KEY', 'LOG_LEVEL'] as const;
 
 /**
  * `--master` is the Redis URL of the schedule store (the issue's wording; also the default master of
