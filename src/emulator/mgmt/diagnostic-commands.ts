@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { hostname, cpus, totalmem, freemem } from 'node:os';
 import { KustoServiceError, type AsyncOperation, type ResultTable } from '../contracts.js';
 import type { JournalEntry } from '../engine/command-journal.js';
@@ -7,6 +8,18 @@ import { g, resultTable, type MgmtCommand } from './command-types.js';
 
 /** Operations, the command journal, cluster and version information. */
 
+/**
+ * The service gives each request a root activity id (a GUID) that both `.show commands` and the
+ * `.show operations` rows of the async operations it started carry: that is how a command is linked to
+ * its operation. The emulator derives it from the client request id (unique per SDK call), so the two
+ * tables agree and the column stays a real guid.
+ */
+export function rootActivityIdOf(clientRequestId: string | undefined): string | null {
+  if (clientRequestId === undefined || clientRequestId === '') return null;
+  const h = createHash('sha256').update(clientRequestId).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
 const OPERATION_COLUMNS = [
   ['OperationId', 'guid'], ['Operation', 'string'], ['NodeId', 'string'], ['StartedOn', 'datetime'], ['LastUpdatedOn', 'datetime'], ['Duration', 'timespan'],
   ['State', 'string'], ['Status', 'string'], ['RootActivityId', 'guid'], ['ShouldRetry', 'bool'], ['Database', 'string'], ['Principal', 'string'], ['User', 'string'], ['AdminEpochStartTime', 'datetime'],
@@ -14,7 +27,7 @@ const OPERATION_COLUMNS = [
 
 function operationRow(o: AsyncOperation): unknown[] {
   const end = o.state === 'InProgress' ? new Date() : o.lastUpdatedOn;
-  return [o.operationId, o.operation, 'KjobEmulator-0', dateToTicks(o.startedOn), dateToTicks(o.lastUpdatedOn), dateToTicks(end) - dateToTicks(o.startedOn), o.state, o.status, o.clientRequestId ?? null, false, o.database, '', '', null];
+  return [o.operationId, o.operation, 'KjobEmulator-0', dateToTicks(o.startedOn), dateToTicks(o.lastUpdatedOn), dateToTicks(end) - dateToTicks(o.startedOn), o.state, o.status, rootActivityIdOf(o.clientRequestId), false, o.database, '', '', null];
 }
 
 const JOURNAL_COLUMNS = [
@@ -26,7 +39,7 @@ function journalRows(list: readonly JournalEntry[]): unknown[][] {
   return list.map((e) => {
     const start = dateToTicks(e.startedOn);
     const dur = BigInt(Math.round(e.duration)) * 10_000n;
-    return [e.clientActivityId ?? '', e.commandType, e.text, e.database, start, start + dur, dur, e.state, null, e.principal ?? '', e.failureReason ?? '', 'kjob', e.principal ?? '', dur, { CacheStatistics: null }, 'default'];
+    return [e.clientActivityId ?? '', e.commandType, e.text, e.database, start, start + dur, dur, e.state, rootActivityIdOf(e.clientActivityId), e.principal ?? '', e.failureReason ?? '', 'kjob', e.principal ?? '', dur, { CacheStatistics: null }, 'default'];
   });
 }
 
