@@ -68,12 +68,12 @@ describe('doctor check: commands of a request id', () => {
 describe('doctor check: async operations of a request id', () => {
   const commands = [{ ClientActivityId: 'r1;KJOB.read;u;0', RootActivityId: 'AAAA-root', StartedOn: '2026-01-10T11:00:00Z' }];
   const op = (id: string, state: string, root: string, status = '') => ({ OperationId: id, Operation: 'DataExportToFile', State: state, Status: status, RootActivityId: root, StartedOn: '2026-01-10T11:00:01Z' });
-  it('links operations by the commands\' RootActivityId (service) or by the request id inside it (emulator)', () => {
-    const mine = operationsOfRequest('r1', commands, [op('1', 'Completed', 'aaaa-root'), op('2', 'Completed', 'r1;KJOB.read;u;0'), op('3', 'Failed', 'other')]);
-    assert.deepEqual(mine.map((o) => o['OperationId']), ['1', '2']);
+  it('links operations to the request by the RootActivityId of its commands', () => {
+    const mine = operationsOfRequest(commands, [op('1', 'Completed', 'aaaa-root'), op('2', 'Completed', 'r1;KJOB.read;u;0'), op('3', 'Failed', 'other')]);
+    assert.deepEqual(mine.map((o) => o['OperationId']), ['1']);
   });
   it('Failed / Throttled / Abandoned are fails with the FailedOperationException guidance; InProgress is info; none is info', () => {
-    const fs = checkRequestOperations('r1', commands, [op('1', 'Completed', 'r1'), op('2', 'Failed', 'r1', 'storage refused'), op('3', 'Throttled', 'r1'), op('4', 'Abandoned', 'r1'), op('5', 'InProgress', 'r1')], NOW);
+    const fs = checkRequestOperations('r1', commands, [op('1', 'Completed', 'aaaa-root'), op('2', 'Failed', 'AAAA-root', 'storage refused'), op('3', 'Throttled', 'aaaa-root'), op('4', 'Abandoned', 'aaaa-root'), op('5', 'InProgress', 'aaaa-root')], NOW);
     assert.deepEqual(statuses(fs), ['ok', 'fail', 'fail', 'fail', 'info']);
     assert.equal(fs[1]!.cause, FAILED_OPERATION_CAUSE);
     assert.equal(fs[1]!.resolution, failedOperationResolution('2'));

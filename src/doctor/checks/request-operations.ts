@@ -1,8 +1,8 @@
 /**
  * Check 2b: the async operations (`.export async`, `.move async extents`, `.drop async … extent tags`)
- * of one job, with their states. An operation belongs to the job when it shares a command's
- * RootActivityId (the service), or when its RootActivityId carries the request id (the emulator, which
- * keeps the client request id there).
+ * of one job, with their states. An operation belongs to the job when it carries the RootActivityId of
+ * one of the job's commands: the service gives the operation the root activity of the request that
+ * started it (the emulator does the same).
  */
 import { FAILED_OPERATION_CAUSE, failedOperationResolution, OPERATION_TIMEOUT_CAUSE, operationTimeoutResolution } from '../../datasource/kusto/errors/operation-errors.js';
 import { formatAge } from '../durations.js';
@@ -10,12 +10,9 @@ import type { Finding } from '../finding.js';
 import { date, text, type Row } from '../rows.js';
 import { isFailedState } from './request-commands.js';
 
-export function operationsOfRequest(requestId: string, commands: readonly Row[], operations: readonly Row[]): Row[] {
+export function operationsOfRequest(commands: readonly Row[], operations: readonly Row[]): Row[] {
   const roots = new Set(commands.map((c) => text(c, 'RootActivityId').toLowerCase()).filter((s) => s !== ''));
-  return operations.filter((o) => {
-    const root = text(o, 'RootActivityId');
-    return (root !== '' && roots.has(root.toLowerCase())) || (requestId !== '' && root.includes(requestId));
-  });
+  return operations.filter((o) => roots.has(text(o, 'RootActivityId').toLowerCase()));
 }
 
 const STATE_CAUSE: Readonly<Record<string, string>> = {
@@ -26,7 +23,7 @@ const STATE_CAUSE: Readonly<Record<string, string>> = {
 };
 
 export function checkRequestOperations(requestId: string, commands: readonly Row[], operations: readonly Row[], now: Date = new Date()): Finding[] {
-  const mine = operationsOfRequest(requestId, commands, operations);
+  const mine = operationsOfRequest(commands, operations);
   if (mine.length === 0) return [{ check: 'operations', status: 'info', title: `No async operations for request id '${requestId}'`, detail: 'Queued and streaming writes and single-mode reads start none; Transactional writes (.move extents) and distributed reads (.export async) do.' }];
   const out: Finding[] = [];
   const done = mine.filter((o) => text(o, 'State') === 'Completed');
