@@ -1,4 +1,4 @@
-import { DataType, Dictionary, Field, Int32, List, Schema, Struct, Type} from 'apache-arrow';
+import { DataType, Dictionary, Field, Int32, List, Map_, Schema, Struct, Type } from 'apache-arrow';
 import type { FieldJson, SchemaJson } from '../plan/plan-node.js';
 import { parseTypeName, typeName } from './data-types.js';
 
@@ -23,6 +23,11 @@ export function fieldToJson(f: Field): FieldJson {
       return { ...base, type: 'list', children: (t as List).children.map(fieldToJson) };
     case Type.Struct:
       return { ...base, type: 'struct', children: (t as Struct).children.map(fieldToJson) };
+    case Type.Map: {
+      // One child: the entries struct (key, value), as Arrow lays a map out.
+      const m = t as Map_;
+      return { ...base, type: m.keysSorted ? 'map<sorted>' : 'map', children: m.children.map(fieldToJson) };
+    }
     case Type.Dictionary: {
       const d = t as Dictionary;
       return { ...base, type: `dictionary<${typeName(d.indices)}>`, children: [fieldToJson(new Field('value', d.dictionary, true))] };
@@ -41,6 +46,11 @@ function typeFromJson(j: FieldJson): DataType {
   const children = (j.children ?? []).map(fieldFromJson);
   if (j.type === 'list') return new List(children[0] ?? new Field('item', new Int32(), true));
   if (j.type === 'struct') return new Struct(children);
+  if (j.type === 'map' || j.type === 'map<sorted>') {
+    const entries = children[0];
+    if (!entries || !(entries.type instanceof Struct) || entries.type.children.length !== 2) throw new TypeError(`map field '${j.name}' needs one entries struct child of (key, value)`);
+    return new Map_(entries as Field<Struct>, j.type === 'map<sorted>');
+  }
   const dict = /^dictionary<(.+)>$/.exec(j.type);
   if (dict) return new Dictionary(children[0]?.type ?? parseTypeName('string'), parseTypeName(dict[1]!) as never);
   return parseTypeName(j.type);
