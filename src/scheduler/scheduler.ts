@@ -102,12 +102,9 @@ export class Scheduler {
     const lockKey = scheduleKeys.lock(this.#o.prefix, def.name);
     const acquired = await RunLock.acquire(this.#store.redis, lockKey, due.runId, this.#o.lockTtlMs ?? 30_000);
     if (!acquired.lock) {
-      if (acquired.holder === due.runId) {
-        // Our own run id holds it: this job was redelivered while its first delivery still runs.
-        log.warn('due run redelivered while it runs; not started again');
-        return;
-      }
-      if (def.overlap === 'queue') {
+      if (acquired.holder === due.runId || def.overlap === 'queue') {
+        // queue: wait for the running run. Own run id: redelivered (stalled) while its first delivery
+        // runs or its dead scheduler's lock has not expired yet: look again later (see the marker below).
         await job.moveToDelayed(Date.now() + (this.#o.queuePollMs ?? 1000), token);
         throw new DelayedError();
       }
@@ -117,12 +114,25 @@ export class Scheduler {
       return;
     }
     try {
-      const first = await this.#store.redis.set(scheduleKeys.started(this.#o.prefix, def.name, due.runId), this.schedulerId, 'EX', STARTED_MARKER_TTL_S, 'NX');
+      const markerKey = scheduleKeys.started(this.#o.prefix, def.name, due.runId);
+      const first = await this.#store.redis.set(markerKey, this.schedulerId, 'EX', STARTED_MARKER_TTL_S, 'NX');
       if (first !== 'OK') {
-        log.warn('due run was already started once (by a scheduler that lost it); not started again');
+        // Redelivered after its scheduler died mid-run (its lock expired): never start a job twice, but say so.
+        const owner = await this.#store.redis.get(markerKey);
+        if (owner?.startsWith('done:')) {
+          log.debug('due run redelivered after it finished; nothing to do');
+          return;
+        }
+        const error = `run started by scheduler ${owner ?? '?'}, which stopped before recording its end; not started again`;
+        await this.#store.appendHistory(this.#entry(def, due, 1, { endedAt: new Date().toISOString(), outcome: 'failed', error }));
+        log.error({ err: error }, 'scheduled run lost');
         return;
       }
-      await this.#runAttempts(def, due, log);
+      try {
+        await this.#runAttempts(def, due, log);
+      } finally {
+        await this.#store.redis.set(markerKey, `done:${this.schedulerId}`, 'EX', STARTED_MARKER_TTL_S);
+      }
     } finally {
       await acquired.lock.release();
     }
