@@ -77,7 +77,10 @@ export async function runDoctor(client: DoctorClient, o: DoctorRunOptions): Prom
     throw new DoctorConnectionError(o.clusterUrl, db, messageOf(e), { cause: e });
   }
   const databases = await run(cmd.showDatabasesCommand(), 'databases').catch((e: unknown) => ({ error: messageOf(e) }));
-  findings.push(...checkConnectivity({ clusterUrl: o.clusterUrl, database: db, version, databases }));
+  const connectivity = checkConnectivity({ clusterUrl: o.clusterUrl, database: db, version, databases });
+  findings.push(...connectivity);
+  // A database the caller cannot see: every further command would fail for the same reason.
+  if (connectivity.some((f) => f.status === 'fail')) return { findings, leftovers: [] };
   const roles = await run(cmd.showPrincipalRolesCommand(), 'roles').then((rows) => ({ rows }), (e: unknown) => ({ error: messageOf(e) }));
   findings.push(...checkRoles(db, roles));
 

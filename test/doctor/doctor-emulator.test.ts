@@ -140,6 +140,8 @@ describe('kjob doctor against the emulator', () => {
     const report = reportOf(clean.findings, { strict: true });
     assert.equal(report.ok, true, JSON.stringify(report.findings.filter((f) => f.status !== 'ok' && f.status !== 'info')));
     assert.deepEqual(clean.leftovers, []);
+    const unknown = await runDoctor(inProcess(), { clusterUrl: emu.clusterUrl, database: 'nosuchdb', table: 'T', sinceMs: 3_600_000, timeoutLimitSeconds: 172_800 });
+    assert.deepEqual(unknown.findings.map((f) => [f.check, f.status]), [['connectivity', 'ok'], ['connectivity', 'fail']], 'nothing else is checked in a database the caller cannot see');
   });
 
   it('an unreachable cluster is a DoctorConnectionError; a bad flag exits 2 naming it', async () => {

@@ -27,7 +27,9 @@ async function doctor(o: ResolvedDoctorOptions): Promise<number> {
   const { KustoEngineClient, closeEngineClients } = await import('../../datasource/kusto/client/engine-client.js');
   const { describeKustoAuth } = await import('../../datasource/kusto/options/auth-options.js');
   const d = await import('../../doctor/index.js');
-  const engine = new KustoEngineClient(o.engineUrl, await driverCredential(o.auth), { requestId: `kjob-doctor-${randomUUID()}` });
+  // No credential (and no @azure/identity load) for a plain-http emulator.
+  const credential = o.auth.kind === 'none' ? undefined : await driverCredential(o.auth);
+  const engine = new KustoEngineClient(o.engineUrl, credential, { requestId: `kjob-doctor-${randomUUID()}` });
   const client = { mgmt: (db: string, command: string, activity: string) => engine.mgmt(db, command, { activity }) };
   try {
     const run = await d.runDoctor(client, {
