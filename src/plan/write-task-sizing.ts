@@ -24,12 +24,17 @@ export function splitSourceBytes(leaf: LeafSpec, split: Readonly<Record<string, 
   return undefined;
 }
 
-/** Estimated output bytes of one task input (sum over its splits); undefined if any split is unknown. */
+/**
+ * Estimated output bytes of one task input (sum over its splits); undefined if any split is unknown,
+ * and under a mapPartitions, whose output size is anyone's guess and whose function may rely on
+ * seeing exactly its own partition (so such inputs are never grouped).
+ */
 export function estimatedOutputBytes(input: TaskInput, factor: ExpansionFactor): number | undefined {
   if (input.kind === 'split') {
     const bytes = splitSourceBytes(input.leaf, input.split);
     return bytes === undefined ? undefined : bytes * factor(input.leaf);
   }
+  if (input.ops.some((op) => op.kind === 'MapPartitions')) return undefined;
   let sum = 0;
   for (const i of input.inputs) {
     const b = estimatedOutputBytes(i, factor);

@@ -57,6 +57,7 @@ describe('write-task sizing', () => {
     assert.equal(estimatedOutputBytes(split(10), factor), 80);
     assert.equal(estimatedOutputBytes({ kind: 'group', inputs: [split(10), split(5)], ops: [] }, factor), 120);
     assert.equal(estimatedOutputBytes({ kind: 'group', inputs: [split(10), split(undefined)], ops: [] }, factor), undefined);
+    assert.equal(estimatedOutputBytes({ kind: 'group', inputs: [split(10)], ops: [{ kind: 'MapPartitions', name: 'f' }] }, factor), undefined, 'mapPartitions: unknown');
     assert.equal(estimatedOutputBytes({ kind: 'split', leaf: { kind: 'LocalData', schema: { fields: [] } as never }, split: { ipc: 'AAAA' } }, factor), 3);
     assert.equal(estimatedOutputBytes({ kind: 'split', leaf: { kind: 'Range' }, split: { start: '0', end: '100', step: '1' } }, factor), 800);
   });

@@ -12,7 +12,8 @@ let probe: KustoProbe;
 before(async () => {
   emu = await startSinkTestEmulator();
   probe = new KustoProbe(emu.clusterUrl);
-  spark = await Session.builder().appName('kusto sink').master('local[2]').getOrCreate();
+  // One task per partition (no write-task sizing): these tests count blobs and staged extents per partition.
+  spark = await Session.builder().appName('kusto sink').master('local[2]').config('kjob.kusto.writeTaskSizing', 'off').getOrCreate();
 });
 after(async () => {
   await spark?.stop();
