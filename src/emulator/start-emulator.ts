@@ -23,6 +23,12 @@ export interface StartEmulatorOptions {
   readonly auth?: AuthOptions;
   /** Batching policy when neither table nor database has one (emulator default: 10 s / 500 items / 1024 MB). */
   readonly defaultBatchingPolicy?: IngestionBatchingPolicy;
+  /**
+   * Result-set limits of client queries, as the service's query limits (defaults 500,000 records and
+   * 64 MB): a larger result fails with E_QUERY_RESULT_SET_TOO_LARGE unless `set notruncation;`.
+   */
+  readonly maxResultRows?: number;
+  readonly maxResultBytes?: number;
   /** Further data-management settings (ports, DM polling, resource prefix, certificate hosts). */
   readonly dataManagement?: Omit<DataManagementOptions, 'storageConnectionString' | 'auth' | 'dataDir'>;
 }
@@ -42,6 +48,10 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.defaultBatchingPolicy ? { defaultBatchingPolicy: options.defaultBatchingPolicy } : {}),
     ...(options.autoDeleteIntervalMs !== undefined ? { autoDeleteIntervalMs: options.autoDeleteIntervalMs } : {}),
+    resultLimits: {
+      ...(options.maxResultRows !== undefined ? { maxRecords: options.maxResultRows } : {}),
+      ...(options.maxResultBytes !== undefined ? { maxBytes: options.maxResultBytes } : {}),
+    },
   });
   const dm = await attachDataManagement(parts.engine, { ...options.dataManagement, ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.storageConnectionString ? { storageConnectionString: options.storageConnectionString } : {}), ...(options.auth ? { auth: options.auth } : {}) }).catch(async (e: unknown) => {
     await parts.close();

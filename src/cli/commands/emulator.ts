@@ -18,6 +18,13 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** A positive integer flag, else a ConfigError naming it. */
+export function parsePositive(raw: string, flag: string): number {
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new ConfigError(`--${flag} must be a positive integer, got '${raw}'`, { context: { option: flag } });
+  return n;
+}
+
 /** `--auth-token tok=aadapp=x` entries (split at the first '=') → auth options; undefined when none. */
 function authOptions(tokens: readonly string[], admins: readonly string[]): { tokens: Record<string, string>; clusterAdmins: string[] } | undefined {
   if (tokens.length === 0) {
@@ -45,11 +52,15 @@ export const command: CommandModule = {
       .option('--storage-connection-string <cs>', 'use this storage account (account key) instead of starting Azurite in process')
       .option('--auth-token <token=principal>', 'enable auth: a bearer token and its principal, e.g. tok1=aadapp=myapp (repeatable)', collect, [])
       .option('--cluster-admin <principal>', 'with auth: a principal allowed everything (repeatable)', collect, [])
-      .action(async (opts: { port: string; host: string; dataDir?: string; storageConnectionString?: string; advertisedHost?: string; authToken: string[]; clusterAdmin: string[] }) => {
+      .option('--max-result-rows <n>', 'result-set record limit of client queries (E_QUERY_RESULT_SET_TOO_LARGE above it)', '500000')
+      .option('--max-result-bytes <n>', 'result-set size limit of client queries, in bytes (64 MB like the service)', String(64 * 1024 * 1024))
+      .action(async (opts: { port: string; host: string; dataDir?: string; storageConnectionString?: string; advertisedHost?: string; authToken: string[]; clusterAdmin: string[]; maxResultRows: string; maxResultBytes: string }) => {
         const log = childLogger({ component: 'emulator' });
         const { startEmulator } = await import('../../emulator/index.js');
         const auth = authOptions(opts.authToken, opts.clusterAdmin);
-        const emu = await startEmulator({ port: parsePort(opts.port), host: opts.host, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.storageConnectionString ? { storageConnectionString: opts.storageConnectionString } : {}), ...(auth ? { auth } : {}), dataManagement: { storageHost: opts.host, ...(opts.advertisedHost ? { advertisedHost: opts.advertisedHost } : {}) } });
+        const maxResultRows = parsePositive(opts.maxResultRows, 'max-result-rows');
+        const maxResultBytes = parsePositive(opts.maxResultBytes, 'max-result-bytes');
+        const emu = await startEmulator({ port: parsePort(opts.port), host: opts.host, maxResultRows, maxResultBytes, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.storageConnectionString ? { storageConnectionString: opts.storageConnectionString } : {}), ...(auth ? { auth } : {}), dataManagement: { storageHost: opts.host, ...(opts.advertisedHost ? { advertisedHost: opts.advertisedHost } : {}) } });
         process.stdout.write(`KUSTO_CLUSTER_URL=${emu.clusterUrl}\n`);
         // The in-process Azurite uses the public development key; an account the user passed in keeps its key off stdout.
         if (emu.dataManagement.caCertPath) {

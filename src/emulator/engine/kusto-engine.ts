@@ -32,6 +32,7 @@ import { translate, type Catalog, type CatalogTable } from './kql-bridge.js';
 import { OperationRegistry } from './operations.js';
 import { readParquet } from './parquet-reader.js';
 import { RawJson } from './raw-json.js';
+import { SERVICE_RESULT_LIMITS, checkResultLimits, type ResultLimits } from './result-limits.js';
 import { fromDuck, resultAsRelation } from './result-values.js';
 import type { KustoStore, StoreTx } from './store.js';
 import { dateToTicks, nowTicks, parseTimespan } from './ticks.js';
@@ -45,6 +46,8 @@ export interface EngineOptions {
   readonly autoDeleteIntervalMs?: number;
   /** Extents per table above which same-tag extents are merged in the background (default 32; 0 disables). */
   readonly mergeThreshold?: number;
+  /** Default result-set limits of client queries (the service's 500,000 records / 64 MB when absent). */
+  readonly resultLimits?: Partial<ResultLimits>;
 }
 
 /** A query result in engine form with DuckDB-side values (dynamic as RawJson). */
@@ -72,7 +75,10 @@ export class KustoEngine implements EmulatorEngine {
     const every = options.autoDeleteIntervalMs ?? 5_000;
     this.stopAutoDelete = every > 0 ? startAutoDelete(store, every) : () => {};
     this.merger = new ExtentMerger(store, options.mergeThreshold ?? 32);
+    this.resultLimits = { ...SERVICE_RESULT_LIMITS, ...options.resultLimits };
   }
+  /** Default result-set limits of client queries (result-limits.ts). */
+  readonly resultLimits: ResultLimits;
   private readonly stopAutoDelete: () => void;
   readonly merger: ExtentMerger;
 
@@ -230,18 +236,17 @@ export class KustoEngine implements EmulatorEngine {
   }
 
   /**
-   * Runs KQL. `maxRecords` is the service's result-set limit (500,000 by default for client
-   * queries, lifted by `set notruncation;` or the notruncation request option): exceeding it is
-   * the E_QUERY_RESULT_SET_TOO_LARGE failure rather than an answer that exhausts memory.
+   * Runs KQL. `limits` are the service's result-set limits of client queries (result-limits.ts):
+   * exceeding them is the E_QUERY_RESULT_SET_TOO_LARGE failure rather than an answer that exhausts
+   * memory. Commands' own queries run without them.
    */
-  async runKql(database: string, kql: string, commandResults?: ResultTable, maxRecords?: number): Promise<RawResult> {
+  async runKql(database: string, kql: string, commandResults?: ResultTable, limits?: ResultLimits): Promise<RawResult> {
     await this.ensureDatabase(database);
     const { sql, columns } = await translate(kql, this.catalogFor(database, commandResults), nowTicks());
+    const maxRecords = limits?.maxRecords;
     const limited = maxRecords === undefined ? sql : `SELECT * FROM (${sql}) AS limited LIMIT ${maxRecords + 1}`;
     const rows = await this.store.withReader(async (c) => runSql(c, limited));
-    if (maxRecords !== undefined && rows.length > maxRecords) {
-      throw new KustoServiceError(500, 'LimitsExceeded', `Query result set has exceeded the internal record count limit ${maxRecords} (E_QUERY_RESULT_SET_TOO_LARGE; see https://aka.ms/kustoquerylimits). Use 'set notruncation;' or the notruncation request option to lift it.`, true, 'Kusto.Data.Exceptions.KustoServicePartialQueryFailureLimitsExceededException');
-    }
+    if (limits) checkResultLimits(rows, limits);
     return { columns, rows: fromDuck(columns, rows) };
   }
 

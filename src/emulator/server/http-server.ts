@@ -5,6 +5,7 @@ import { childLogger } from '../../util/logger.js';
 import { readBody } from './request-body.js';
 import { handleStreamingIngest } from './streaming-ingest.js';
 import { oneApiErrorBody, v1Body, v2Body } from './wire-format.js';
+import { resultLimitsOf } from '../engine/result-limits.js';
 
 /**
  * The REST surface the unmodified SDKs call (wire protocol §1, §4): auth metadata, mgmt, v1/v2
@@ -55,27 +56,6 @@ interface QueryBody {
   db?: string;
   csl?: string;
   properties?: unknown;
-}
-
-const DEFAULT_MAX_RECORDS = 500_000;
-
-/** The result-set record limit for a query: the service default unless lifted or changed. */
-export function recordLimit(text: string, properties: unknown): number | undefined {
-  if (/^\s*set\s+notruncation\s*;/im.test(text)) return undefined;
-  const m = /^\s*set\s+truncationmaxrecords\s*=\s*(\d+)\s*;/im.exec(text);
-  if (m) return Number(m[1]);
-  let props: unknown = properties;
-  if (typeof props === 'string') {
-    try {
-      props = JSON.parse(props);
-    } catch {
-      props = undefined;
-    }
-  }
-  const options = (props as { Options?: Record<string, unknown> } | undefined)?.Options ?? {};
-  if (options['notruncation'] === true || options['notruncation'] === 'true') return undefined;
-  const max = Number(options['truncationmaxrecords']);
-  return Number.isInteger(max) && max > 0 ? max : DEFAULT_MAX_RECORDS;
 }
 
 function commandType(text: string): string {
@@ -146,7 +126,7 @@ async function route(engine: KustoEngine, req: IncomingMessage, res: ServerRespo
     if (endpoint === 'mgmt') {
       result = await engine.executeMgmt(database, text, { database, clientRequestId: crid, principal });
     } else {
-      const r = await engine.runKql(database, text, undefined, recordLimit(text, body.properties));
+      const r = await engine.runKql(database, text, undefined, resultLimitsOf(text, body.properties, engine.resultLimits));
       result = { name: 'PrimaryResult', columns: r.columns, rows: r.rows };
     }
     record('Completed');

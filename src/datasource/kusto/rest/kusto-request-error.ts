@@ -20,7 +20,7 @@ export class KustoRequestError extends KjobError {
           ? 'The principal lacks a role on the database (viewer for queries, admin for exports).'
           : 'Kusto rejected the request; the message above is the service\'s reason.',
       resolution: limits
-        ? "Read with readMode=ForceDistributedMode (export to storage), or filter/aggregate the query; clientRequestPropertiesJson {\"Options\":{\"notruncation\":true}} lifts only the record limit."
+        ? "Read with readMode=ForceDistributedMode (export to storage), or filter/aggregate the query; clientRequestPropertiesJson {\"Options\":{\"notruncation\":true}} lifts the truncation limits (records and size), not the service's memory limits."
         : `Look the request up with '.show queries | where ClientActivityId == "${opts.clientRequestId}"' (or .show commands).`,
       retryable: opts.permanent === false || opts.httpStatus === 429 || opts.httpStatus >= 500 ? !limits : false,
       context: { httpStatus: opts.httpStatus, kustoCode: opts.kustoCode, clientRequestId: opts.clientRequestId },
