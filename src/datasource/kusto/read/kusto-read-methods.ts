@@ -25,6 +25,7 @@ import { planDistributedRead } from './distributed-read.js';
 import { conformExportBatch } from './export-batch-conform.js';
 import { driverReadClients, executorQueryClient, type ExecutorQueryTarget, type KustoReadClients } from './read-clients.js';
 import { kustoReadSchema } from './read-schema.js';
+import { inferredSchema, rememberInferredSchema } from './schema-cache.js';
 import { resultToBatches, runSingleQuery } from './single-read.js';
 
 /** A result shipped inside the task is capped like createDataFrame data (16 MiB of IPC). */
@@ -92,7 +93,8 @@ async function decide(o: ResolvedKustoSourceOptions, query: string, clients: Kus
 async function planRead(options: Readonly<Record<string, string>>, _paths: readonly string[], userSchema: Schema | undefined, offer: PushdownOffer, ctx: DriverContext): Promise<ReadPlan> {
   const o = resolveKustoSourceOptions(options);
   const clients = await driverReadClients(o);
-  const schema = await schemaOf(o, userSchema, clients);
+  // The schema load() inferred for this DataFrame: one `| take 0` per read, not one per action.
+  const schema = userSchema ?? inferredSchema(options) ?? (await schemaOf(o, undefined, clients));
   const { query, pushed, readSchema } = pushdownOf(o, schema, offer);
   const decision = await decide(o, query, clients, ctx);
   ctx.log.info({ requestId: o.requestId, mode: decision }, 'Kusto read planned');
@@ -160,7 +162,9 @@ async function inferSchema(options: Readonly<Record<string, string>>, _paths: re
   const o = resolveKustoSourceOptions(options);
   if (userSchema) return userSchema;
   if (o.customSchema !== undefined) return kustoReadSchema(o.query, o.customSchema, undefined as never);
-  return schemaOf(o, undefined, await driverReadClients(o));
+  const schema = await schemaOf(o, undefined, await driverReadClients(o));
+  rememberInferredSchema(options, schema);
+  return schema;
 }
 
 export const kustoReadMethods = {
