@@ -1,4 +1,5 @@
 import { KjobError } from './kjob-error.js';
+import type { TaskFailureDetails } from '../protocol/task-failure.js';
 
 /** Where a task failed and with what, as the backend saw it after the last attempt. */
 export interface TaskFailureReport {
@@ -13,7 +14,25 @@ export interface TaskFailureReport {
   readonly errorName: string;
   readonly errorMessage: string;
   readonly errorCode?: string;
+  /** The task error's likely cause, resolution, request id and context, when it was a kjob error. */
+  readonly errorDetails?: TaskFailureDetails;
   readonly executorId?: string;
+}
+
+/**
+ * The task's own error rebuilt on the driver: its name, message, likely cause, resolution, request id
+ * and context as the executor had them (redacted), so `describe()` reads as if it were raised here.
+ */
+export class RemoteTaskError extends KjobError {
+  constructor(name: string, message: string, code: string | undefined, details: TaskFailureDetails | undefined) {
+    super('TASK_FAILED', message, {
+      ...(details?.likelyCause ? { likelyCause: details.likelyCause } : {}),
+      ...(details?.resolution ? { resolution: details.resolution } : {}),
+      ...(details?.requestId ? { requestId: details.requestId } : {}),
+      context: { ...details?.context, ...(code ? { code } : {}) },
+    });
+    this.name = name;
+  }
 }
 
 /**
@@ -28,21 +47,26 @@ export class TaskFailedError extends KjobError {
   readonly attempts: number;
   readonly taskErrorName: string;
   readonly taskErrorMessage: string;
+  /** The task's error with its likely cause, resolution and context (also the `cause`). */
+  readonly taskError: RemoteTaskError;
 
   constructor(report: TaskFailureReport) {
-    const cause = new Error(report.errorMessage);
-    cause.name = report.errorName;
+    const cause = new RemoteTaskError(report.errorName, report.errorMessage, report.errorCode, report.errorDetails);
+    const details = report.errorDetails;
     super(
       'TASK_FAILED',
       `Task ${report.partition + 1}/${report.numPartitions} of stage ${report.stageId} (job ${report.jobId}) failed ` +
         `after ${report.attempts} attempt${report.attempts === 1 ? '' : 's'}: ${report.errorName}: ${report.errorMessage}`,
       {
         cause,
+        // The task's own cause and resolution say more than the generic ones.
         likelyCause:
-          report.attempts > 1
+          details?.likelyCause ??
+          (report.attempts > 1
             ? 'The task failed the same way on every attempt, so the error is in the data, the job code or a service it calls, not a passing glitch.'
-            : 'The error is one that retrying cannot fix (configuration, plan or schema), so the task was not retried.',
-        resolution: 'Fix the cause named above and submit the job again; the outputs of the failed job were not committed.',
+            : 'The error is one that retrying cannot fix (configuration, plan or schema), so the task was not retried.'),
+        resolution: details?.resolution ?? 'Fix the cause named above and submit the job again; the outputs of the failed job were not committed.',
+        ...(details?.requestId ? { requestId: details.requestId } : {}),
         context: {
           appId: report.appId,
           jobId: report.jobId,
@@ -60,5 +84,6 @@ export class TaskFailedError extends KjobError {
     this.attempts = report.attempts;
     this.taskErrorName = report.errorName;
     this.taskErrorMessage = report.errorMessage;
+    this.taskError = cause;
   }
 }

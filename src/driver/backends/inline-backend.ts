@@ -1,6 +1,7 @@
 import { runTask } from '../../executor/task-runner.js';
 import { KjobError } from '../../errors/kjob-error.js';
 import { TaskFailedError } from '../../errors/task-failed-error.js';
+import { toTaskFailure } from '../../protocol/task-failure.js';
 import type { ExecutorInfo, SchedulerBackend, StageListener, StageSpec, TaskDescription, TaskResult } from '../../protocol/task.js';
 
 /**
@@ -41,6 +42,7 @@ export class InlineBackend implements SchedulerBackend {
           // The same error type as the local and redis backends raise, so jobs behave alike on every master.
           const e = err instanceof Error ? err : new Error(String(err));
           const code = (err as { code?: unknown }).code;
+          const details = toTaskFailure(err).details;
           throw new TaskFailedError({
             appId: stage.appId,
             jobId: stage.jobId,
@@ -51,6 +53,7 @@ export class InlineBackend implements SchedulerBackend {
             errorName: e.name,
             errorMessage: e.message,
             ...(typeof code === 'string' ? { errorCode: code } : {}),
+            ...(details ? { errorDetails: details } : {}),
             executorId: this.#executorId,
           });
         }

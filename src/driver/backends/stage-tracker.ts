@@ -80,6 +80,7 @@ export class StageTracker {
         errorName: failure.name,
         errorMessage: failure.message,
         ...(failure.code ? { errorCode: failure.code } : {}),
+        ...(failure.details ? { errorDetails: failure.details } : {}),
         ...(where.executorId ? { executorId: where.executorId } : {}),
       }),
     );
