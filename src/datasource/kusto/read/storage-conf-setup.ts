@@ -23,7 +23,9 @@ export function setUpStorageConf(protocol: StorageProtocol, storage: TransientSt
     if (c.authMethod !== 'Sas') continue;
     const suffix = storage.suffixOf(c);
     const key = protocol === 'wasbs' ? wasbsSasKey(c.blobContainer, c.storageAccountName, suffix) : abfsSasFixedTokenKey(c.blobContainer, c.storageAccountName, suffix);
-    if (!merged.has(key) && !merged.has(`spark.hadoop.${key}`)) ctx.log.warn(`WARNING: SAS config key '${key}' NOT found in HadoopConf or SparkConf after setup!`);
+    // Found = a non-empty value, as Hadoop reads it: a SAS of just '?' leaves the wasbs key empty.
+    const found = [merged, session ?? new Map<string, string>()].some((c) => Boolean(c.get(key)) || Boolean(c.get(`spark.hadoop.${key}`)));
+    if (!found) ctx.log.warn(`WARNING: SAS config key '${key}' NOT found in HadoopConf or SparkConf after setup!`);
   }
   return merged;
 }

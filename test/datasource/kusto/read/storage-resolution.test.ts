@@ -58,6 +58,16 @@ describe('Distributed read storage conf set-up', () => {
     assert.equal(conf.get('fs.azure.account.auth.type'), 'SAS');
     assert.equal(conf.get('fs.azure.abfs.valid.endpoints'), 'dfs.core.windows.net,core.windows.net');
   });
+  it('warns when the SAS key is not found after setup (reference §5.1), and only then', () => {
+    const warnings: string[] = [];
+    setUpStorageConf('wasbs', sasStorage, ctxWith(new Map(), warnings));
+    setUpStorageConf('abfss', sasStorage, ctxWith(new Map(), warnings));
+    assert.deepEqual(warnings, [], 'a usable SAS: no warning');
+    // A SAS of just '?' leaves the wasbs key (stored without '?') empty: not found.
+    const emptySas = TransientStorageParameters.fromString(JSON.stringify({ storageCredentials: [{ storageAccountName: 'acct', blobContainer: 'c', sasKey: '?' }] }));
+    setUpStorageConf('wasbs', emptySas, ctxWith(new Map(), warnings));
+    assert.deepEqual(warnings, ["WARNING: SAS config key 'fs.azure.sas.c.acct.blob.core.windows.net' NOT found in HadoopConf or SparkConf after setup!"]);
+  });
   it('transient storage never prints its secrets', () => {
     for (const text of [String(sasStorage), JSON.stringify(sasStorage), inspect(sasStorage)]) assert.ok(!text.includes('TOPSECRET'), text);
   });
