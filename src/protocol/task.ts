@@ -1,7 +1,7 @@
 /**
  * What travels between driver and executors. Small, versioned, validated on receipt: an executor may
  * run another build than the driver. Never carries data (except createDataFrame's capped local data)
- * and never carries secrets.
+ * and never carries secrets in clear: a secret an executor needs travels sealed (sealed-secret.ts).
  */
 
 export const TASK_PROTOCOL_VERSION = 1;

@@ -7,6 +7,7 @@ import { SEALED_PREFIX, TaskSecretKeyInvalidError, TaskSecretKeyMissingError, Ta
 import { taskSecretSealerFor, unsealTaskSecret } from '../../src/protocol/task-secret-key.js';
 import { sealLocationSas } from '../../src/datasource/storage/sealed-location.js';
 import { resolveLocation } from '../../src/datasource/storage/location.js';
+import { resolveExecutorCli } from '../../src/cli/commands/executor-options.js';
 
 const SAS = 'sv=2023-01-03&se=2099-01-01&sr=c&sp=rl&sig=AbC%2Bdef%3D';
 
@@ -70,6 +71,11 @@ describe('sealed task secrets', () => {
       if (saved === undefined) delete process.env['KJOB_TASK_SECRET_KEY'];
       else process.env['KJOB_TASK_SECRET_KEY'] = saved;
     }
+  });
+
+  it('kjob executor refuses a malformed KJOB_TASK_SECRET_KEY at start-up', () => {
+    assert.throws(() => resolveExecutorCli({ master: 'redis://127.0.0.1:6379' }, { KJOB_TASK_SECRET_KEY: 'short' }), TaskSecretKeyInvalidError);
+    assert.equal(resolveExecutorCli({ master: 'redis://127.0.0.1:6379' }, { KJOB_TASK_SECRET_KEY: randomBytes(32).toString('base64') }).url, 'redis://127.0.0.1:6379');
   });
 
   it('a blob URL carries its SAS sealed and resolveLocation opens it', () => {

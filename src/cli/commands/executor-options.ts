@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { ConfigError } from '../../errors/kjob-error.js';
 import { parseMaster } from '../../driver/backends/master-url.js';
 import { DEFAULT_PREFIX } from '../../protocol/cluster-keys.js';
+import { envTaskSecretKey } from '../../protocol/task-secret-key.js';
 
 /** `kjob executor` options as commander hands them over (strings), before validation. */
 export interface ExecutorCliInput {
@@ -46,6 +47,8 @@ export function resolveExecutorCli(input: ExecutorCliInput, env: NodeJS.ProcessE
   const prefix = input.prefix ?? env['KJOB_REDIS_PREFIX'] ?? DEFAULT_PREFIX;
   if (!/^[A-Za-z0-9_.-]+$/.test(prefix)) throw new ConfigError(`--prefix '${prefix}' may hold only letters, digits, '_', '.' and '-'`, { context: { option: '--prefix' } });
   const lockDurationMs = int(input.lockDurationMs, '--lock-duration-ms', 10_000, 1000);
+  // A malformed task secret key fails at start-up, not at the first task that carries a sealed secret.
+  envTaskSecretKey(env);
   return {
     url: spec.url,
     display: spec.display,
