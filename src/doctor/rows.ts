@@ -1,9 +1,19 @@
 /** Reading result rows (column name → value, as the engine client returns them) without trusting their types. */
+import { redact } from '../util/redact.js';
+
 export type Row = Readonly<Record<string, unknown>>;
 
 export function text(row: Row, column: string): string {
   const v = row[column];
   return v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
+/**
+ * Free text the service echoes (command texts, failure reasons, operation statuses, blob paths): it may
+ * hold a SAS or a hidden literal, so it is redacted before it reaches the report.
+ */
+export function freeText(row: Row, column: string): string {
+  return redact(text(row, column));
 }
 
 export function num(row: Row, column: string): number | undefined {

@@ -176,3 +176,15 @@ describe('doctor report', () => {
     assert.equal(text, ['head', '✔ Connected', '! leftovers', '    a', '    b', '    cause: killed jobs', '    fix:   drop them', '✘ gone', '    cause: c', '    fix:   r', '', 'Problems found: 1 failed, 1 warning(s), 1 ok.', ''].join('\n'));
   });
 });
+
+describe('doctor output never carries a secret the service echoes', () => {
+  it('command texts, failure reasons, operation statuses and ingestion details are redacted', () => {
+    const sas = 'https://acct.blob.core.windows.net/c?sv=2024&sig=SECRETSIG';
+    const commands = checkRequestCommands('r1', [{ ClientActivityId: 'r1;a;u;0', CommandType: 'DataExportToFile', Text: `.export async to parquet ("${sas}") <| T`, State: 'Failed', FailureReason: `403 on ${sas}`, StartedOn: '2026-01-10T11:00:00Z', RootActivityId: 'g' }]);
+    const ops = checkRequestOperations('r1', [{ RootActivityId: 'g' }], [{ OperationId: 'o', Operation: 'DataExportToFile', State: 'Failed', Status: `refused ${sas}`, RootActivityId: 'g' }]);
+    const failures = checkIngestionFailures('T', [{ FailedOn: '2026-01-10T11:00:00Z', OperationId: 'x', FailureKind: 'Permanent', Details: `bad blob ${sas}`, IngestionSourcePath: sas }], 1000);
+    const all = JSON.stringify([commands, ops, failures]);
+    assert.ok(all.includes('sig=<redacted>'), 'the redaction marker is there');
+    assert.ok(!all.includes('SECRETSIG'), all);
+  });
+});

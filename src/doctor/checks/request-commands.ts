@@ -5,7 +5,7 @@
  */
 import { MOVE_RETRIES_EXHAUSTED_CAUSE, MOVE_RETRIES_EXHAUSTED_RESOLUTION } from '../../datasource/kusto/errors/operation-errors.js';
 import type { Finding } from '../finding.js';
-import { date, text, type Row } from '../rows.js';
+import { date, freeText, text, type Row } from '../rows.js';
 
 /** Command / operation states that mean "did not complete". */
 export const FAILED_STATES: ReadonlySet<string> = new Set(['failed', 'throttled', 'abandoned', 'canceled', 'cancelled']);
@@ -54,8 +54,8 @@ export function checkRequestCommands(requestId: string, rows: readonly Row[]): F
     startedOn: date(r, 'StartedOn')?.toISOString() ?? null,
     commandType: text(r, 'CommandType'),
     state: text(r, 'State'),
-    text: firstLine(text(r, 'Text'), 300),
-    failureReason: text(r, 'FailureReason'),
+    text: firstLine(freeText(r, 'Text'), 300),
+    failureReason: freeText(r, 'FailureReason'),
     clientActivityId: text(r, 'ClientActivityId'),
   }));
   const failed = sorted.filter((r) => isFailedState(text(r, 'State')));
@@ -69,13 +69,13 @@ export function checkRequestCommands(requestId: string, rows: readonly Row[]): F
     data: { commands },
   }];
   for (const r of failed.slice(0, MAX_LISTED)) {
-    const reason = text(r, 'FailureReason');
+    const reason = freeText(r, 'FailureReason');
     out.push({
       check: 'commands',
       status: 'fail',
-      title: `${text(r, 'CommandType') || 'Command'} ${text(r, 'State')}: ${firstLine(text(r, 'Text'))}`,
+      title: `${text(r, 'CommandType') || 'Command'} ${text(r, 'State')}: ${firstLine(freeText(r, 'Text'))}`,
       ...(reason ? { detail: reason } : {}),
-      ...guidanceForFailedCommand(text(r, 'Text'), reason),
+      ...guidanceForFailedCommand(freeText(r, 'Text'), reason),
       data: { clientActivityId: text(r, 'ClientActivityId'), startedOn: date(r, 'StartedOn')?.toISOString() ?? null },
     });
   }

@@ -7,7 +7,7 @@
 import { FAILED_OPERATION_CAUSE, failedOperationResolution, OPERATION_TIMEOUT_CAUSE, operationTimeoutResolution } from '../../datasource/kusto/errors/operation-errors.js';
 import { formatAge } from '../durations.js';
 import type { Finding } from '../finding.js';
-import { date, text, type Row } from '../rows.js';
+import { date, freeText, text, type Row } from '../rows.js';
 import { isFailedState } from './request-commands.js';
 
 export function operationsOfRequest(commands: readonly Row[], operations: readonly Row[]): Row[] {
@@ -31,14 +31,14 @@ export function checkRequestOperations(requestId: string, commands: readonly Row
   for (const o of mine) {
     const id = text(o, 'OperationId');
     const state = text(o, 'State');
-    const data = { operationId: id, operation: text(o, 'Operation'), state, status: text(o, 'Status'), startedOn: date(o, 'StartedOn')?.toISOString() ?? null };
+    const data = { operationId: id, operation: text(o, 'Operation'), state, status: freeText(o, 'Status'), startedOn: date(o, 'StartedOn')?.toISOString() ?? null };
     if (isFailedState(state)) {
       const extra = STATE_CAUSE[state.toLowerCase()];
       out.push({
         check: 'operations',
         status: 'fail',
         title: `${text(o, 'Operation') || 'Operation'} ${id} ${state}`,
-        ...(text(o, 'Status') ? { detail: text(o, 'Status') } : {}),
+        ...(freeText(o, 'Status') ? { detail: freeText(o, 'Status') } : {}),
         cause: extra ? `${extra} ${FAILED_OPERATION_CAUSE}` : FAILED_OPERATION_CAUSE,
         resolution: failedOperationResolution(id),
         data,

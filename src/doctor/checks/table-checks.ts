@@ -6,7 +6,7 @@ import { INGESTION_BATCHING_TIMEOUT_CAUSE, INGESTION_BATCHING_TIMEOUT_RESOLUTION
 import { TABLE_NOT_FOUND_CAUSE, TABLE_NOT_FOUND_RESOLUTION } from '../../datasource/kusto/errors/parameter-errors.js';
 import { formatAge, parseKustoTimespan } from '../durations.js';
 import type { Finding } from '../finding.js';
-import { date, policyObject, text, type Row } from '../rows.js';
+import { date, freeText, policyObject, text, type Row } from '../rows.js';
 
 export function checkTableExists(database: string, table: string, rows: readonly Row[]): Finding[] {
   if (rows.some((r) => text(r, 'TableName') === table)) return [{ check: 'table', status: 'ok', title: `Table '${table}' exists in '${database}'` }];
@@ -24,8 +24,8 @@ export function checkIngestionFailures(table: string, rows: readonly Row[], sinc
     operationId: text(r, 'OperationId'),
     errorCode: text(r, 'ErrorCode'),
     failureKind: text(r, 'FailureKind'),
-    details: text(r, 'Details'),
-    source: text(r, 'IngestionSourcePath'),
+    details: freeText(r, 'Details'),
+    source: freeText(r, 'IngestionSourcePath'),
   }));
   const allTransient = failures.every((f) => f.failureKind === 'Transient');
   const lines = failures.slice(0, MAX_LISTED).map((f) => `${f.failedOn ?? '?'}  ${f.failureKind || '?'} ${f.errorCode || '?'}: ${f.details.split(/\r?\n/)[0]!.slice(0, 200)}  (OperationId ${f.operationId})`);
