@@ -12,6 +12,7 @@ import { withRequestId } from './request-id.js';
 import { releaseQueuedIngestClient } from '../client/ingest-clients.js';
 import type { CommitMessage, DriverContext, WriteJob, WriteSummary } from '../../datasource.js';
 import { attemptExtentTag } from '../naming/staging-names.js';
+import { existingIngestByTagsCommand } from '../kql/extent-commands.js';
 import { systemClock, type Clock } from '../polling/clock.js';
 import { executorSinkOptions, readWriteState, type KustoWriteState } from './write-state.js';
 import type { ResolvedKustoSinkOptions } from '../options/sink-options.js';
@@ -91,6 +92,7 @@ async function finalizeKustoWrite(state: KustoWriteState, o: ResolvedKustoSinkOp
     ctx.log.warn({ requestId: state.requestId, ...sizes }, 'most blobs are under 100 MB of raw CSV: Kusto ingests 100 MB–1 GB blobs most efficiently; use fewer, larger partitions (coalesce/repartition) or raise clientBatchingLimit');
   }
   let move: MoveResult | undefined;
+  let skippedByTags: string[] | undefined;
   if (o.writeMode === 'Queued' && state.queuedWaitForIngestion && blobs.length > 0) {
     const { credential, authKey } = await driverClients(o);
     const t = clock.now();
@@ -112,12 +114,21 @@ async function finalizeKustoWrite(state: KustoWriteState, o: ResolvedKustoSinkOp
         t = clock.now();
         // Every accepted attempt, also those that wrote no blob: its tag selects nothing, harmlessly.
         const acceptedTags = messages.map((m) => extentTagOfMessage(m, state.requestId));
-        try {
-          move = await moveAcceptedExtents({ engine, sink: o, stagingTable: state.stagingTable, acceptedTags, startedAt: new Date(state.startedAt), clock, log: ctx.log });
-        } catch (e) {
-          // All-or-nothing: extents already moved carry this write's attempt tags; take them back out.
-          await rollBackMovedExtents(engine, o, acceptedTags, ctx.log);
-          throw e;
+        // The user's ingestIfNotExists is checked again before the move (reference §3.9): another write
+        // may have landed one of the tags while the tasks ran. Then nothing moves; the staging is dropped.
+        const ifNotExists = o.ingestionProperties?.ingestIfNotExists ?? [];
+        const found = ifNotExists.length === 0 ? [] : await engine.mgmt(o.coordinates.database, existingIngestByTagsCommand(o.table, ifNotExists), { activity: 'KJOB.commitWrite.ingestIfNotExists' });
+        if (found.length > 0) {
+          skippedByTags = found.map((r) => String(r['Tag']));
+          ctx.log.info({ requestId: state.requestId, tags: skippedByTags }, `Ingestion skipped: Provided ingest-by tags are present in the destination table: '${o.table}'`);
+        } else {
+          try {
+            move = await moveAcceptedExtents({ engine, sink: o, stagingTable: state.stagingTable, acceptedTags, startedAt: new Date(state.startedAt), clock, log: ctx.log });
+          } catch (e) {
+            // All-or-nothing: extents already moved carry this write's attempt tags; take them back out.
+            await rollBackMovedExtents(engine, o, acceptedTags, ctx.log);
+            throw e;
+          }
         }
         phases['moveExtentsMs'] = clock.now() - t;
       }
@@ -141,6 +152,7 @@ async function finalizeKustoWrite(state: KustoWriteState, o: ResolvedKustoSinkOp
     moveRetries: move?.retries ?? 0,
     streamedRequests: messages.reduce((n, m) => n + (detailOf(m).streamedRequests ?? 0), 0),
     phases,
+    ...(skippedByTags ? { skippedByIngestIfNotExists: skippedByTags } : {}),
   };
   ctx.log.info(detail, 'Kusto write committed');
   return { rows, bytes, detail };

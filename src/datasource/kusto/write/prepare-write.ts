@@ -66,6 +66,12 @@ async function fetchColumns(engine: KustoEngineClient, o: ResolvedKustoSinkOptio
   return rows.length === 0 ? undefined : kustoColumnsFromShowSchemaRows(rows.map((r) => r['ColumnsJson']));
 }
 
+/** Attempts per task as the session counts them (kjob.task.maxAttempts, else spark.task.maxFailures, else 4). */
+export function taskAttempts(conf: ReadonlyMap<string, string>): number {
+  const n = Number(conf.get('kjob.task.maxAttempts') ?? conf.get('spark.task.maxFailures') ?? 4);
+  return Number.isFinite(n) ? n : 4;
+}
+
 function gzipLevel(conf: ReadonlyMap<string, string>): number {
   const text = conf.get(GZIP_LEVEL_CONF);
   if (text === undefined) return DEFAULT_GZIP_LEVEL;
@@ -145,6 +151,12 @@ async function prepare(schema: Schema, rawOptions: Readonly<Record<string, strin
     const rows = await mgmt(showCsvMappingsCommand(o.table), 'csvMapping');
     const row = rows.find((r) => r['Name'] === user.csvMappingNameReference);
     if (row) await mgmt(createCsvMappingCommand(stagingTable, user.csvMappingNameReference, String(row['Mapping'])), 'csvMapping');
+  }
+  if (o.writeMode === 'KustoStreaming' && taskAttempts(ctx.conf) > 1) {
+    ctx.log.warn(
+      { requestId: o.requestId, table: o.table, maxAttempts: taskAttempts(ctx.conf) },
+      'KustoStreaming is not exactly-once: a retried task streams its rows again (streaming ingestion takes no tags), so a task failure can duplicate rows; use Transactional for exactly-once, or set spark.task.maxFailures=1',
+    );
   }
   if (user?.flushImmediately) ctx.log.warn({ requestId: o.requestId }, "It's not recommended to set flushImmediately to true on production");
   if (!o.pollingOnDriver && o.writeMode === 'Transactional') {

@@ -17,7 +17,15 @@ import { IngestionServiceException } from '../errors/ingestion-errors.js';
 import type { ResolvedKustoSinkOptions } from '../options/sink-options.js';
 import type { KustoWriteState } from './write-state.js';
 
+/** The connector's WarnStreamingBytes: above this much CSV per task, a warning recommends Queued. */
 export const WARN_STREAMING_BYTES = 100 * 1024 * 1024;
+/** Session conf: the warning threshold in bytes instead of WARN_STREAMING_BYTES (tests and tuning). */
+export const STREAMING_WARN_BYTES_CONF = 'kjob.kusto.streamingWarnBytes';
+
+export function streamingWarnBytes(conf: ReadonlyMap<string, string>): number {
+  const n = Number(conf.get(STREAMING_WARN_BYTES_CONF) ?? WARN_STREAMING_BYTES);
+  return Number.isFinite(n) && n >= 0 ? n : WARN_STREAMING_BYTES;
+}
 
 export async function streamingWriteTask(state: KustoWriteState, options: ResolvedKustoSinkOptions, batches: AsyncIterable<RecordBatch>, ctx: TaskContext): Promise<CommitMessage> {
   const credential = await executorCredential(state.executorAuth, process.env, { localEndpoint: options.coordinates.local });
@@ -65,6 +73,6 @@ export async function streamingWriteTask(state: KustoWriteState, options: Resolv
     }
   }
   await send();
-  if (bytes > WARN_STREAMING_BYTES) ctx.log.warn({ bytes }, `Total of ${bytes} bytes were ingested in the batch. Please consider 'Queued' writeMode for ingestion.`);
+  if (bytes > streamingWarnBytes(ctx.conf)) ctx.log.warn({ requestId: state.requestId, partition: ctx.partition, bytes }, `Total of ${bytes} bytes were ingested in the batch. Please consider 'Queued' writeMode for ingestion.`);
   return { attemptId: ctx.attemptId, partition: ctx.partition, rows, bytes, detail: { mode: 'KustoStreaming', blobs: [], streamedRequests: requests } };
 }
