@@ -3,6 +3,7 @@
  * checks in ./checks. A check whose command the service refuses becomes a finding, so one missing
  * permission does not hide the other checks; only an unreachable cluster stops the run.
  */
+import { KustoRequestException, serviceMessage } from '../datasource/kusto/client/engine-client.js';
 import { redact } from '../util/redact.js';
 import { checkConnectivity } from './checks/connectivity.js';
 import { checkRequestCommands } from './checks/request-commands.js';
@@ -38,7 +39,9 @@ export interface DoctorRun {
   readonly leftovers: LeftoverTable[];
 }
 
+/** The service's own words (and HTTP status) rather than the client's wrapper text. */
 function messageOf(e: unknown): string {
+  if (e instanceof KustoRequestException) return `${e.httpStatus ? `HTTP ${e.httpStatus}: ` : ''}${serviceMessage(e.cause)}`;
   return redact(e instanceof Error ? e.message : String(e));
 }
 
