@@ -10,6 +10,8 @@ import { KustoEngineClient, closeEngineClients } from '../../src/datasource/kust
 import { ManualClock } from '../../src/datasource/kusto/polling/clock.js';
 import { runDoctor, reportOf, type DoctorReport, type Finding } from '../../src/doctor/index.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator.js';
+import { runDoctorCommand } from '../../src/cli/commands/doctor.js';
+import { resolveDoctorOptions } from '../../src/cli/commands/doctor-options.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -168,6 +170,28 @@ describe('kjob doctor against the emulator', () => {
     }
     assert.match(stdout, /Problems found: 2 failed, 2 warning\(s\)/);
     assert.ok((await tableNames()).includes(staging));
+  });
+
+  it('on a terminal, --cleanup lists the tables and asks: no drops nothing, yes drops', async () => {
+    const ttyStaging = stagingTableName({ appName: 'tty', table: 'Dest', requestId: 'tty-job' });
+    await kusto.executeMgmt(db, `.create table ['${ttyStaging}'] (a:long)`);
+    const io = (answer: boolean) => {
+      const out = { written: '', noted: '', questions: [] as string[] };
+      return { out, io: { write: (t: string) => void (out.written += t), note: (t: string) => void (out.noted += t), interactive: true, confirm: async (q: string) => (out.questions.push(q), answer) } };
+    };
+    const no = io(false);
+    assert.equal(await runDoctorCommand(resolveDoctorOptions({ cluster: emu.clusterUrl, database: db, cleanup: true, json: true }, {}), no.io), 0);
+    assert.equal(no.out.questions.length, 1);
+    assert.match(no.out.questions[0]!, /^Drop these 3 table\(s\) from 'doc'\?/);
+    assert.match(no.out.noted, new RegExp(`${staging} \\(3 row\\(s\\)\\)`));
+    assert.deepEqual(byCheck(JSON.parse(no.out.written) as DoctorReport, 'cleanup').map((f) => f.title), ['Cleanup not confirmed: nothing dropped']);
+    assert.ok((await tableNames()).includes(ttyStaging));
+
+    const yes = io(true);
+    await runDoctorCommand(resolveDoctorOptions({ cluster: emu.clusterUrl, database: db, requestId: 'tty-job', cleanup: true, json: true }, {}), yes.io);
+    assert.match(yes.out.questions[0]!, /^Drop these 1 table\(s\)/);
+    const names = await tableNames();
+    assert.ok(!names.includes(ttyStaging) && names.includes(staging) && names.includes(otherStaging));
   });
 
   it('--cleanup --yes drops the request\'s staging table, not another job\'s', async () => {

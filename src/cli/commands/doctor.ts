@@ -22,7 +22,25 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
-async function doctor(o: ResolvedDoctorOptions): Promise<number> {
+/** Where the doctor writes and how it asks; the process's streams in the CLI, doubles in tests. */
+export interface DoctorIo {
+  write(text: string): void;
+  /** Progress for a person (the tables about to be dropped): stderr, so stdout stays the report. */
+  note(text: string): void;
+  /** Whether a person can answer a question (stdin is a terminal). */
+  readonly interactive: boolean;
+  confirm(question: string): Promise<boolean>;
+}
+
+const processIo: DoctorIo = {
+  write: (text) => process.stdout.write(text),
+  note: (text) => process.stderr.write(text),
+  interactive: process.stdin.isTTY === true,
+  confirm,
+};
+
+/** Runs the checks, the confirmed cleanup, prints the report; returns the exit code (0 or 1). */
+export async function runDoctorCommand(o: ResolvedDoctorOptions, io: DoctorIo = processIo): Promise<number> {
   const { driverCredential } = await import('../../datasource/kusto/client/credentials.js');
   const { KustoEngineClient, closeEngineClients } = await import('../../datasource/kusto/client/engine-client.js');
   const { describeKustoAuth } = await import('../../datasource/kusto/options/auth-options.js');
@@ -44,7 +62,7 @@ async function doctor(o: ResolvedDoctorOptions): Promise<number> {
     const header = `kjob doctor: ${o.engineUrl}, database '${o.database}' (${describeKustoAuth(o.auth)})`;
     const print = () => {
       const report = d.reportOf(findings, { strict: o.strict });
-      process.stdout.write(o.json ? d.renderJson(report) : d.renderReport(report, header));
+      io.write(o.json ? d.renderJson(report) : d.renderReport(report, header));
       return report;
     };
     if (o.cleanup) {
@@ -54,12 +72,12 @@ async function doctor(o: ResolvedDoctorOptions): Promise<number> {
       } else {
         let go = o.yes;
         if (!go) {
-          if (!process.stdin.isTTY) {
+          if (!io.interactive) {
             print();
             throw new d.CleanupNotConfirmedError(targets.length);
           }
-          process.stderr.write(`${targets.map((t) => `  ${t.name} (${t.rows} row(s))`).join('\n')}\n`);
-          go = await confirm(`Drop these ${targets.length} table(s) from '${o.database}'? Make sure no write is running. [y/N] `);
+          io.note(`${targets.map((t) => `  ${t.name} (${t.rows} row(s))`).join('\n')}\n`);
+          go = await io.confirm(`Drop these ${targets.length} table(s) from '${o.database}'? Make sure no write is running. [y/N] `);
         }
         findings = go
           ? d.afterCleanup(findings, await d.dropLeftoverTables(client, o.database, targets), run.leftovers)
@@ -102,7 +120,7 @@ export const command: CommandModule = {
       .action(async (input: DoctorCliInput) => {
         let code = USAGE_EXIT;
         try {
-          code = await doctor(resolveDoctorOptions(input));
+          code = await runDoctorCommand(resolveDoctorOptions(input));
         } catch (err) {
           process.stderr.write(`${isKjobError(err) ? err.describe() : redact(err instanceof Error ? `${err.name}: ${err.message}` : String(err))}\n`);
           code = USAGE_EXIT;
