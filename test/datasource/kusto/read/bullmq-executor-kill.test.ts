@@ -3,6 +3,7 @@
 // returns every row exactly once.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { Session } from '../../../../src/driver/session.js';
 import { lastKustoReadReport } from '../../../../src/datasource/kusto/read/index.js';
 import { testRedisUrl, uniqueTestPrefix } from '../../../support/redis.js';
@@ -16,17 +17,23 @@ describe('Kusto Distributed read on BullMQ with an executor killed mid-read', ()
   let spark: Session;
   let executors: ExecutorProcess[] = [];
   let stop: () => Promise<void> = async () => undefined;
+  // The export's SAS travels sealed: the driver and the executors share the task secret key.
+  const key = randomBytes(32).toString('base64');
+  const savedKey = process.env['KJOB_TASK_SECRET_KEY'];
 
   before(async () => {
+    process.env['KJOB_TASK_SECRET_KEY'] = key;
     k = await startKustoTestCluster('killdb');
     await k.mgmt('.set-or-append Rows <| range id from 1 to 400000 step 1 | extend s = strcat("row-", tostring(id))');
-    ({ executors, stop } = await startCluster(url, prefix, [{ id: 'survivor' }, { id: 'victim', env: { LOG_LEVEL: 'debug' } }]));
+    ({ executors, stop } = await startCluster(url, prefix, [{ id: 'survivor', env: { KJOB_TASK_SECRET_KEY: key } }, { id: 'victim', env: { LOG_LEVEL: 'debug', KJOB_TASK_SECRET_KEY: key } }]));
     spark = await Session.builder().master(url).config('kjob.redis.prefix', prefix).config('kjob.progress', 'off').config('kjob.task.maxAttempts', 4).getOrCreate();
   });
   after(async () => {
     await spark?.stop();
     await stop();
     await k?.stop();
+    if (savedKey === undefined) delete process.env['KJOB_TASK_SECRET_KEY'];
+    else process.env['KJOB_TASK_SECRET_KEY'] = savedKey;
   });
 
   it('returns exactly the rows', async () => {

@@ -17,13 +17,14 @@ describe('lossless JSON', () => {
     assert.equal(v[2], 'a"b\\cü');
     assert.equal(stringifyLossless(v as never), '[9007199254740993,-1.50e+3,"a\\"b\\\\cü",{"k":[true,false,null]},0]');
   });
-  it('parses in linear time (a large body of escape-free strings)', () => {
+  // No wall-clock assertion (it flaked on a loaded machine): a quadratic parse of this 4 MB body
+  // would take hours, so the test's own timeout is the check.
+  it('parses in linear time (a large body of escape-free strings)', { timeout: 60_000 }, () => {
     const body = `[${Array.from({ length: 200_000 }, (_, i) => `["row-${i}",${i}]`).join(',')},["a\\\\b",1]]`;
-    const t0 = performance.now();
     const v = parseLosslessJson(body) as unknown[][];
     assert.equal(v.length, 200_001);
     assert.equal(v[200_000]![0], 'a\\b');
-    assert.ok(performance.now() - t0 < 3000, `took ${Math.round(performance.now() - t0)} ms`);
+    assert.equal(v[199_999]![0], 'row-199999');
   });
   it('rejects malformed input with the offset', () => {
     assert.throws(() => parseLosslessJson('[1,]'), /offset 3/);
