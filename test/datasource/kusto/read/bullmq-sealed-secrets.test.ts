@@ -1,16 +1,18 @@
 // Distributed Kusto reads on the BullMQ backend (real Redis, real executor processes) never put a SAS
 // signature or an account key into Redis or the executors' logs: the export's SAS travels sealed
 // (KJOB_TASK_SECRET_KEY). Every command sent to Redis under the test prefix is recorded with MONITOR,
-// and every key left under it is dumped at the end. A driver without the key fails before the export;
+// every key left under it is dumped, and the driver's and executors' logs (debug) are scanned. A driver without the key fails before the export;
 // an executor with another key fails the task once, naming the variable.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import { BlobServiceClient, ContainerSASPermissions, StorageSharedKeyCredential, generateBlobSASQueryParameters } from '@azure/storage-blob';
 import { Redis } from 'ioredis';
 import { Session } from '../../../../src/driver/session.js';
 import { TaskFailedError } from '../../../../src/errors/task-failed-error.js';
 import { lastKustoReadReport } from '../../../../src/datasource/kusto/read/index.js';
+import { logger } from '../../../../src/util/logger.js';
 import { testRedisUrl, uniqueTestPrefix } from '../../../support/redis.js';
 import { startCluster, type ExecutorProcess } from '../../../cluster/support/cluster-processes.js';
 import { startKustoTestCluster, type KustoTestCluster } from './support.js';
@@ -58,6 +60,33 @@ async function dumpKeys(url: string, prefix: string): Promise<string[]> {
   }
 }
 
+/**
+ * The driver's own log lines (pino writes them synchronously to fd 2 with fs.writeSync), captured at
+ * debug level while the reads run and kept off the test output.
+ */
+function captureDriverLog(): { lines: string[]; restore: () => void } {
+  const lines: string[] = [];
+  const root = logger();
+  const level = root.level;
+  const original = fs.writeSync;
+  root.level = 'debug';
+  (fs as { writeSync: unknown }).writeSync = (fd: number, data: unknown, ...rest: unknown[]) => {
+    if (fd === 2) {
+      const text = String(data);
+      lines.push(text);
+      return Buffer.byteLength(text);
+    }
+    return (original as (...a: unknown[]) => number)(fd, data, ...rest);
+  };
+  return {
+    lines,
+    restore: () => {
+      (fs as { writeSync: unknown }).writeSync = original;
+      root.level = level;
+    },
+  };
+}
+
 function sigOf(url: string): string {
   const sig = new URL(url).searchParams.get('sig');
   assert.ok(sig && sig.length > 10, 'the SAS has a signature');
@@ -95,6 +124,7 @@ describe('Kusto Distributed read on BullMQ: the export SAS travels sealed', () =
   let executors: ExecutorProcess[] = [];
   let stopCluster: () => Promise<void> = async () => undefined;
   let redis: Awaited<ReturnType<typeof recordRedis>>;
+  let driverLog: ReturnType<typeof captureDriverLog> | undefined;
   const secrets: string[] = [];
   let userStorage: string;
 
@@ -119,8 +149,10 @@ describe('Kusto Distributed read on BullMQ: the export SAS travels sealed', () =
       { id: 'sealed-2', env: { [ENV]: key, LOG_LEVEL: 'debug' } },
     ]));
     spark = await Session.builder().master(url).config('kjob.redis.prefix', prefix).config('kjob.progress', 'off').config('kjob.task.maxAttempts', 2).getOrCreate();
+    driverLog = captureDriverLog();
   });
   after(async () => {
+    driverLog?.restore();
     await spark?.stop();
     await stopCluster();
     await redis?.stop();
@@ -151,6 +183,8 @@ describe('Kusto Distributed read on BullMQ: the export SAS travels sealed', () =
     assertNoSecret(await dumpKeys(url, prefix), secrets, 'a Redis key');
     assert.ok(executors.every((e) => e.log.some((l) => l.includes('"task finished"'))), 'both executors read');
     assertNoSecret(executors.flatMap((e) => e.log), secrets, 'an executor log');
+    assert.ok(driverLog!.lines.some((l) => l.includes('Kusto read planned')), 'the driver log was captured');
+    assertNoSecret(driverLog!.lines, secrets, 'a driver log line');
   });
 
   it('(b) a user transientStorage with a SAS: exact rows, nothing secret in Redis or the executor logs', async () => {
@@ -160,6 +194,7 @@ describe('Kusto Distributed read on BullMQ: the export SAS travels sealed', () =
     assertNoSecret(redis.lines, secrets, 'a Redis command');
     assertNoSecret(await dumpKeys(url, prefix), secrets, 'a Redis key');
     assertNoSecret(executors.flatMap((e) => e.log), secrets, 'an executor log');
+    assertNoSecret(driverLog!.lines, secrets, 'a driver log line');
   });
 
   it('a driver without KJOB_TASK_SECRET_KEY fails with a named error before the export runs', async () => {
