@@ -18,6 +18,11 @@ export function commandsForRequestIdCommand(requestId: string): string {
   return `.show commands | where ClientActivityId has ${quoteString(requestId)}`;
 }
 
+/** The queries of one job (a single-mode read), from the query journal. */
+export function queriesForRequestIdCommand(requestId: string): string {
+  return `.show queries | where ClientActivityId has ${quoteString(requestId)}`;
+}
+
 /** Async operations started since `since` (their link to a request is made by the pure check). */
 export function operationsSinceCommand(since: Date): string {
   return `.show operations | where StartedOn >= ${datetimeLiteral(since)}`;

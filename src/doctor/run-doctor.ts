@@ -89,7 +89,14 @@ export async function runDoctor(client: DoctorClient, o: DoctorRunOptions): Prom
 
   if (o.requestId !== undefined) {
     const requestId = o.requestId;
-    const commands = await attempt('commands', cmd.commandsForRequestIdCommand(requestId), 'commands', (rows) => checkRequestCommands(requestId, rows));
+    // Queries too: a single-mode read fails in a query, not a command. Their journal is optional here.
+    let queries: Row[] = [];
+    try {
+      queries = await run(cmd.queriesForRequestIdCommand(requestId), 'queries');
+    } catch (e) {
+      findings.push(skipped('commands', cmd.queriesForRequestIdCommand(requestId), e));
+    }
+    const commands = await attempt('commands', cmd.commandsForRequestIdCommand(requestId), 'commands', (rows) => checkRequestCommands(requestId, [...rows, ...queries]));
     if (commands && commands.length > 0) {
       // Operations start after their command: look from a minute before the first one.
       const first = Math.min(...commands.map((c) => date(c, 'StartedOn')?.getTime() ?? now().getTime()));

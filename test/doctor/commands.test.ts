@@ -8,6 +8,7 @@ import { resolveDoctorOptions } from '../../src/cli/commands/doctor-options.js';
 describe('doctor command texts', () => {
   it('pins every command', () => {
     assert.equal(cmd.commandsForRequestIdCommand('job-1'), ".show commands | where ClientActivityId has 'job-1'");
+    assert.equal(cmd.queriesForRequestIdCommand("j'1"), ".show queries | where ClientActivityId has 'j\\'1'");
     assert.equal(cmd.operationsSinceCommand(new Date('2026-01-02T03:04:05Z')), '.show operations | where StartedOn >= datetime(2026-01-02T03:04:05Z)');
     assert.equal(cmd.leftoverStagingTablesCommand(), ".show tables details | where TableName startswith 'sparkTempTable_'");
     assert.equal(cmd.ingestionFailuresCommand('T', new Date('2026-01-02T00:00:00Z')), ".show ingestion failures | where Table == 'T' and FailedOn >= datetime(2026-01-02T00:00:00Z)");

@@ -67,6 +67,8 @@ describe('kjob doctor against the emulator', () => {
     } finally {
       ingest.close();
     }
+    // The job's single-mode read query, failed (unknown table).
+    await assert.rejects(kusto.execute(db, 'NoSuchTable | count', crp('KJOB.read.single')));
     // The job's export, failed by the emulator.
     await kusto.executeMgmt(db, '.emulator fault export fail 1');
     const container = String((await rowsOf('NetDefaultDB', '.show export containers'))[0]!['StorageRoot']);
@@ -86,7 +88,7 @@ describe('kjob doctor against the emulator', () => {
     await emu.stop();
   });
 
-  it('--json: finds the failed export by request id, the leftover table, the ingestion failure and the long batching policy; exit 1', async () => {
+  it('--json: finds the failed query and export by request id, the leftover table, the ingestion failure and the long batching policy; exit 1', async () => {
     const { code, stdout, stderr } = await doctor(['--cluster', emu.clusterUrl, '--database', db, '--request-id', requestId, '--table', 'Dest', '--json']);
     assert.equal(code, 1, stderr);
     const report = JSON.parse(stdout) as DoctorReport;
@@ -95,8 +97,12 @@ describe('kjob doctor against the emulator', () => {
     assert.deepEqual(byCheck(report, 'roles').map((f) => f.status), ['info'], 'the emulator without auth does not answer .show principal roles');
 
     const commands = byCheck(report, 'commands');
-    assert.equal(commands[0]!.status, 'ok');
-    assert.match(commands[0]!.title, /^3 command\(s\) for request id/);
+    assert.equal(commands[0]!.status, 'info');
+    assert.match(commands[0]!.title, /^4 command\(s\)\/queries for request id '.*', 1 failed$/);
+    const failedQuery = commands.filter((f) => f.status === 'fail');
+    assert.equal(failedQuery.length, 1);
+    assert.match(failedQuery[0]!.title, /^Query Failed: NoSuchTable \| count$/);
+    assert.match(failedQuery[0]!.detail!, /NoSuchTable/);
     const failedOps = byCheck(report, 'operations').filter((f) => f.status === 'fail');
     assert.equal(failedOps.length, 1);
     assert.match(failedOps[0]!.title, /Failed$/);
@@ -130,7 +136,7 @@ describe('kjob doctor against the emulator', () => {
     const run = await runDoctor(inProcess(), { clusterUrl: emu.clusterUrl, database: db, requestId: "x' or 1==1 or '", sinceMs: 3_600_000, timeoutLimitSeconds: 172_800 });
     const commands = run.findings.filter((f) => f.check === 'commands');
     assert.deepEqual(commands.map((f) => f.status), ['warn']);
-    assert.match(commands[0]!.title, /No commands found/);
+    assert.match(commands[0]!.title, /No commands or queries found/);
   });
 
   it('a missing table fails with the sink\'s guidance; a clean database reports ok even with --strict', async () => {
@@ -163,12 +169,12 @@ describe('kjob doctor against the emulator', () => {
     assert.ok(lines.some((l) => /^✔ Connected to /.test(l)));
     assert.ok(lines.some((l) => /^! 2 leftover sparkTempTable_\* table\(s\) in 'doc'/.test(l)));
     const failed = lines.map((l, i) => [l, i] as const).filter(([l]) => l.startsWith('✘ '));
-    assert.equal(failed.length, 2, stdout);
+    assert.equal(failed.length, 3, stdout);
     for (const [, i] of failed) {
       const block = lines.slice(i + 1, lines.findIndex((l, j) => j > i && !l.startsWith('    ')));
       assert.ok(block.some((l) => l.startsWith('    cause: ')) && block.some((l) => l.startsWith('    fix:   ')), `cause and fix after ${lines[i]}`);
     }
-    assert.match(stdout, /Problems found: 2 failed, 2 warning\(s\)/);
+    assert.match(stdout, /Problems found: 3 failed, 2 warning\(s\)/);
     assert.ok((await tableNames()).includes(staging));
   });
 

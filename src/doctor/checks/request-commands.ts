@@ -1,6 +1,6 @@
 /**
- * Check 2a: the commands one job sent (`.show commands | where ClientActivityId has '<id>'`), their
- * states and failure reasons. kjob and the connector prefix every client request id with the job's
+ * Check 2a: the commands and queries one job sent (`.show commands | where ClientActivityId has '<id>'`,
+ * and `.show queries` alike), their states and failure reasons. kjob and the connector prefix every client request id with the job's
  * `requestId` (reference §2.3), so the id in a kjob error finds all of a write's commands.
  */
 import { MOVE_RETRIES_EXHAUSTED_CAUSE, MOVE_RETRIES_EXHAUSTED_RESOLUTION } from '../../datasource/kusto/errors/operation-errors.js';
@@ -44,7 +44,7 @@ export function checkRequestCommands(requestId: string, rows: readonly Row[]): F
     return [{
       check: 'commands',
       status: 'warn',
-      title: `No commands found for request id '${requestId}'`,
+      title: `No commands or queries found for request id '${requestId}'`,
       cause: 'The id is not a job request id, the commands are older than .show commands keeps (about 30 days), or the caller sees only its own commands (not a database admin).',
       resolution: "Copy the id from the job's error ('Request id: …') or its requestId option, and run doctor as a database admin.",
     }];
@@ -64,7 +64,7 @@ export function checkRequestCommands(requestId: string, rows: readonly Row[]): F
   const out: Finding[] = [{
     check: 'commands',
     status: failed.length === 0 ? 'ok' : 'info',
-    title: `${rows.length} command(s) for request id '${requestId}', ${failed.length} failed`,
+    title: `${rows.length} command(s)/queries for request id '${requestId}', ${failed.length} failed`,
     detail: lines.join('\n'),
     data: { commands },
   }];
