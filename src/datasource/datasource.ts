@@ -32,6 +32,11 @@ export interface DriverContext {
   readonly defaultParallelism: number;
   /** Seals secrets that must reach executors (src/protocol/task-secret-key.ts); absent = in-process sealing. */
   readonly taskSecrets?: TaskSecretSealer;
+  /**
+   * Optional (additive; given to commitWrite by the writer): runs the sink's `runSinkTask(payload)` as
+   * one more single-task stage of the write's job on an executor and returns its result.
+   */
+  readonly runSinkTask?: (payload: Readonly<Record<string, unknown>>) => Promise<Readonly<Record<string, unknown>>>;
 }
 
 /** What an executor-side read or write may use. */
@@ -79,6 +84,12 @@ export interface WriteJob {
   readonly state: Readonly<Record<string, unknown>>;
   /** True when `prepareWrite` decided there is nothing to do (e.g. mode 'ignore' and the target exists). */
   readonly skip?: boolean;
+  /**
+   * Optional (additive): an asynchronous write. `save()` returns at once with `detail` and a handle;
+   * the tasks and the commit run in the background (the session's stop() waits for them); the outcome
+   * is `SaveResult.outcome` and `asyncWriteOutcome(id)` (src/driver/async-writes.ts).
+   */
+  readonly async?: { readonly id: string; readonly detail?: Readonly<Record<string, unknown>> };
 }
 
 /** Returned by a write task; only messages of accepted attempts reach `commitWrite`. */
@@ -130,6 +141,8 @@ export interface DataSource {
    */
   planWriteTasks?(inputs: readonly TaskInput[], job: WriteJob, ctx: DriverContext): readonly TaskInput[];
   writeTask?(job: WriteJob, schema: Schema, batches: AsyncIterable<RecordBatch>, ctx: TaskContext): Promise<CommitMessage>;
+  /** Optional (additive): executor side of DriverContext.runSinkTask (e.g. polling on an executor); secret-free payload. */
+  runSinkTask?(payload: Readonly<Record<string, unknown>>, ctx: TaskContext): Promise<Readonly<Record<string, unknown>>>;
   commitWrite?(job: WriteJob, messages: readonly CommitMessage[], ctx: DriverContext): Promise<WriteSummary>;
   abortWrite?(job: WriteJob, messages: readonly CommitMessage[], ctx: DriverContext): Promise<void>;
 }

@@ -1,9 +1,12 @@
 import { schemaToJson } from '../arrow/schema-json.js';
-import type { CommitMessage, SaveMode, WriteSummary } from '../datasource/datasource.js';
+import type { CommitMessage, DataSource, DriverContext, SaveMode, WriteJob, WriteSummary } from '../datasource/datasource.js';
+import type { PlanNode } from '../plan/plan-node.js';
+import type { Schema } from 'apache-arrow';
 import { canonicalFormat, getDataSource } from '../datasource/registry.js';
 import { ConfigError, PlanError } from '../errors/kjob-error.js';
 import type { ResolvedPlan } from './dataframe.js';
-import { runAction, type ActionHost } from './run-action.js';
+import { registerAsyncWrite } from './async-writes.js';
+import { runAction, runSinkTaskStage, type ActionHost } from './run-action.js';
 
 const MODES: Readonly<Record<string, SaveMode>> = {
   append: 'append',
@@ -23,6 +26,8 @@ interface WriterState {
 /** What `save()` reports: rows and bytes the sink committed, or `skipped` for mode('ignore') on an existing target. */
 export interface SaveResult extends WriteSummary {
   readonly skipped: boolean;
+  /** An asynchronous write (the sink's option, e.g. Kusto writeEnableAsync): its outcome once finished. */
+  readonly outcome?: Promise<SaveResult>;
 }
 
 /** What a completed `save()` tells its observers. */
@@ -112,12 +117,28 @@ export class DataFrameWriter {
       ctx.log.info({ format, path: path ?? null }, 'write skipped (mode ignore, target exists)');
       return notifySaved({ format, path, result: { rows: 0, bytes: 0, skipped: true } });
     }
+    const run = () => this.#runAndCommit(ds, job, node, schema, jobId, ctx).then((result) => notifySaved({ format, path, result }));
+    if (!job.async) return run();
+    // Asynchronous: the stage and the commit go on in the background; errors are logged with the
+    // write's id (the caller has moved on) and kept in the handle.
+    const { id } = job.async;
+    const outcome = run();
+    outcome.catch((err: unknown) => ctx.log.error({ requestId: id, format, err: (err as Error)?.message ?? String(err) }, 'asynchronous write failed'));
+    registerAsyncWrite(id, outcome);
+    this.#host.trackBackground?.(outcome);
+    return { rows: 0, bytes: 0, skipped: false, detail: job.async.detail ?? { id, async: true }, outcome };
+  }
+
+  async #runAndCommit(ds: DataSource, job: WriteJob, node: PlanNode, schema: Schema, jobId: string, ctx: DriverContext): Promise<SaveResult> {
     let messages: CommitMessage[] = [];
     try {
       const results = await runAction(this.#host, node, { kind: 'write', job, schema: schemaToJson(schema) }, jobId);
       messages = results.map((r) => r.output as CommitMessage);
-      const summary = await ds.commitWrite(job, messages, ctx);
-      return notifySaved({ format, path, result: { ...summary, skipped: false } });
+      // The sink may run post-write work on an executor as further single-task stages of this job.
+      let stageId = 0;
+      const commitCtx: DriverContext = { ...ctx, runSinkTask: (payload) => runSinkTaskStage(this.#host, job.format, payload, jobId, ++stageId) };
+      const summary = await ds.commitWrite!(job, messages, commitCtx);
+      return { ...summary, skipped: false };
     } catch (err) {
       await ds.abortWrite?.(job, messages, ctx).catch((abortErr: unknown) => ctx.log.error({ err: String(abortErr) }, 'abortWrite failed after a failed write'));
       throw err;

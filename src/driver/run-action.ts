@@ -24,6 +24,8 @@ export interface ActionHost {
   listenerFor(stage: StageSpec): StageListener | undefined;
   /** Called before every action: refuses to run inside an executor's import of the job module. */
   checkCanRun(): void;
+  /** Optional (additive): work that outlives its action (an asynchronous write); the session's stop() waits for it. */
+  trackBackground?(work: Promise<unknown>): void;
 }
 
 /**
@@ -57,6 +59,18 @@ export async function runAction(host: ActionHost, root: PlanNode, output: TaskOu
   } finally {
     await planned.cleanup();
   }
+}
+
+/**
+ * One more stage of a job: a single task with no input that runs a sink's `runSinkTask(payload)` on an
+ * executor (e.g. Kusto's ingestion polling when pollingOnDriver=false). Returns the task's output.
+ */
+export async function runSinkTaskStage(host: ActionHost, format: string, payload: Readonly<Record<string, unknown>>, jobId: string, stageId: number): Promise<Readonly<Record<string, unknown>>> {
+  const plan: TaskPlan = { v: TASK_PLAN_VERSION, input: { kind: 'group', inputs: [], ops: [] }, output: { kind: 'sinkTask', format, payload }, nowMicros: String(BigInt(Date.now()) * 1000n) };
+  const task: TaskDescription = { v: TASK_PROTOCOL_VERSION, appId: host.appId, appName: host.appName, jobId, stageId, partition: 0, numPartitions: 1, ...(host.jobModule ? { jobModule: host.jobModule } : {}), conf: host.taskConf, plan };
+  const stage: StageSpec = { appId: host.appId, jobId, stageId, tasks: [task], maxAttempts: host.maxAttempts };
+  const [result] = await (await host.backend()).runStage(stage, host.listenerFor(stage));
+  return (result?.output ?? {}) as Readonly<Record<string, unknown>>;
 }
 
 /** What one source scan was offered and accepted (for explain). */

@@ -60,6 +60,8 @@ export class Session {
   readonly #host: ActionHost;
   #jobs = 0;
   #stopped = false;
+  /** Asynchronous writes still running: stop() waits for them (additive, sink's writeEnableAsync). */
+  readonly #background = new Set<Promise<unknown>>();
 
   private constructor(settings: SessionSettings, appId: string, backend: SchedulerBackend, log: Logger, jobModule: string | undefined) {
     this.appName = settings.appName;
@@ -151,6 +153,11 @@ export class Session {
   /** Stops the session and its backend (idempotent). */
   async stop(): Promise<void> {
     if (this.#stopped) return;
+    if (this.#background.size > 0) {
+      this.#log.warn({ pending: this.#background.size }, 'stop(): waiting for asynchronous writes to finish');
+      while (this.#background.size > 0) await Promise.allSettled([...this.#background]);
+    }
+    if (this.#stopped) return;
     this.#stopped = true;
     if (active === this) active = undefined;
     await this.#backend.close();
@@ -186,6 +193,11 @@ export class Session {
       }),
       nextJobId: () => `job-${++this.#jobs}`,
       listenerFor: (stage: StageSpec): StageListener | undefined => this.#listener?.(stage),
+      trackBackground: (work: Promise<unknown>) => {
+        this.#background.add(work);
+        const done = () => void this.#background.delete(work);
+        work.then(done, done);
+      },
       checkCanRun: () => {
         abortIfExecutorImport();
         if (this.#stopped) throw new KjobError('JOB_CANCELLED', `Session ${this.appId} is stopped`);

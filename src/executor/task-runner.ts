@@ -104,6 +104,12 @@ export async function runTask(desc: TaskDescription, rc: RunTaskContext): Promis
       output = null;
       break;
     }
+    case 'sinkTask': {
+      const ds = await getDataSource(out.format);
+      if (!ds.runSinkTask) throw new PlanError(`The '${out.format}' data source has no sink task`);
+      output = await ds.runSinkTask(out.payload, ctx);
+      break;
+    }
     default:
       assertNever(out);
   }

@@ -44,7 +44,9 @@ export type TaskOutput =
   | { readonly kind: 'collect' }
   | { readonly kind: 'count' }
   | { readonly kind: 'write'; readonly job: WriteJob; readonly schema: SchemaJson }
-  | { readonly kind: 'foreach'; readonly name: string };
+  | { readonly kind: 'foreach'; readonly name: string }
+  /** A sink's own post-write work on an executor (DataSource.runSinkTask), e.g. Kusto's ingestion polling. */
+  | { readonly kind: 'sinkTask'; readonly format: string; readonly payload: Readonly<Record<string, unknown>> };
 
 export interface TaskPlan {
   readonly v: typeof TASK_PLAN_VERSION;
@@ -90,6 +92,10 @@ export function validateTaskPlan(x: unknown): TaskPlan {
       break;
     case 'foreach':
       if (typeof out['name'] !== 'string') fail('output.name missing');
+      break;
+    case 'sinkTask':
+      if (typeof out['format'] !== 'string') fail('output.format missing');
+      if (!isObject(out['payload'])) fail('output.payload missing');
       break;
     default:
       fail(`unknown output kind ${JSON.stringify(out['kind'])}`);

@@ -9,6 +9,7 @@
  * distribution, extents moved, time per phase and the request id.
  */
 import { withRequestId } from './request-id.js';
+import { asyncWriteOutcome } from '../../../driver/async-writes.js';
 import { releaseQueuedIngestClient } from '../client/ingest-clients.js';
 import type { CommitMessage, DriverContext, WriteJob, WriteSummary } from '../../datasource.js';
 import { attemptExtentTag } from '../naming/staging-names.js';
@@ -19,6 +20,7 @@ import type { ResolvedKustoSinkOptions } from '../options/sink-options.js';
 import { driverClients, driverOptionsOf, forgetDriverOptions } from './driver-clients.js';
 import { moveAcceptedExtents, type MoveResult } from './move-extents.js';
 import { pollIngestionStatuses, statusTable } from './status-poller.js';
+import { pollOnExecutor } from './polling-task.js';
 import { dropStagingTable, rollBackMovedExtents } from './staging-cleanup.js';
 import type { KustoCommitDetail } from './write-task.js';
 
@@ -42,40 +44,25 @@ function detailOf(m: CommitMessage): KustoCommitDetail {
   return (m.detail ?? { mode: 'unknown', blobs: [] }) as unknown as KustoCommitDetail;
 }
 
-const asyncWrites = new Map<string, Promise<WriteSummary>>();
-
 /**
  * The outcome of a `writeEnableAsync` write, by its request id: resolves with the summary once the
- * write is finalized (Transactional: polled and moved), rejects with its error. Undefined when no
- * async write with that id ran in this process.
+ * write is finalized (tasks done; Transactional: polled and moved), rejects with its error. Undefined
+ * when no async write with that id ran in this process. (The same promise as `save()`'s `outcome`.)
  */
 export function kustoAsyncWrite(requestId: string): Promise<WriteSummary> | undefined {
-  return asyncWrites.get(requestId);
+  return asyncWriteOutcome(requestId);
 }
 
 export async function commitKustoWrite(job: WriteJob, messages: readonly CommitMessage[], ctx: DriverContext, clock: Clock = systemClock): Promise<WriteSummary> {
   const state = readWriteState(job.state);
   const o = driverOptionsOf(state.requestId, () => executorSinkOptions(state));
-  if (!o.isAsync) {
-    // Forgotten on success only: after a failed commit the runner calls abortWrite, which needs them.
-    const summary = await finalizeKustoWrite(state, o, messages, ctx, clock).catch((e: unknown) => {
-      throw withRequestId(e, state.requestId);
-    });
-    forgetDriverOptions(state.requestId);
-    return summary;
-  }
-  // isAsync: the tasks are done; polling and the move go on in the background. Errors are logged with
-  // the request id (the caller has moved on) and kept in the handle.
-  const pending = finalizeKustoWrite(state, o, messages, ctx, clock)
-    .catch((e: unknown) => {
-      throw withRequestId(e, state.requestId);
-    })
-    .finally(() => forgetDriverOptions(state.requestId));
-  pending.catch((e: unknown) => ctx.log.error({ requestId: state.requestId, table: o.table, err: (e as Error).message }, 'asynchronous Kusto write failed'));
-  asyncWrites.set(state.requestId, pending);
-  const rows = messages.reduce((n, m) => n + m.rows, 0);
-  const bytes = messages.reduce((n, m) => n + m.bytes, 0);
-  return { rows, bytes, detail: { requestId: state.requestId, writeMode: o.writeMode, table: o.table, async: true } };
+  // Forgotten on success only: after a failed commit the runner calls abortWrite, which needs them.
+  // (A writeEnableAsync write gets here in the background: the runner runs its stage and commit after save() returned.)
+  const summary = await finalizeKustoWrite(state, o, messages, ctx, clock).catch((e: unknown) => {
+    throw withRequestId(e, state.requestId);
+  });
+  forgetDriverOptions(state.requestId);
+  return summary;
 }
 
 async function finalizeKustoWrite(state: KustoWriteState, o: ResolvedKustoSinkOptions, messages: readonly CommitMessage[], ctx: DriverContext, clock: Clock): Promise<WriteSummary> {
@@ -93,23 +80,32 @@ async function finalizeKustoWrite(state: KustoWriteState, o: ResolvedKustoSinkOp
   }
   let move: MoveResult | undefined;
   let skippedByTags: string[] | undefined;
-  if (o.writeMode === 'Queued' && state.queuedWaitForIngestion && blobs.length > 0) {
+  let polledBy: string | undefined;
+  // pollingOnDriver=false: an executor polls (a task of this job); the driver only moves extents.
+  const poll = async (table: string): Promise<void> => {
+    const remote = o.pollingOnDriver ? undefined : await pollOnExecutor(state, blobs, table, ctx);
+    if (remote) {
+      polledBy = remote.executorId;
+      return;
+    }
     const { credential, authKey } = await driverClients(o);
+    await pollIngestionStatuses({ table: await statusTable(o, credential, authKey), blobs, sink: o, stagingTable: table, clock, log: ctx.log });
+    polledBy = 'driver';
+  };
+  if (o.writeMode === 'Queued' && state.queuedWaitForIngestion && blobs.length > 0) {
     const t = clock.now();
-    const table = await statusTable(o, credential, authKey);
-    await pollIngestionStatuses({ table, blobs, sink: o, stagingTable: o.table, clock, log: ctx.log });
+    await poll(o.table);
     phases['pollIngestionMs'] = clock.now() - t;
   }
   if (o.writeMode === 'Transactional' && state.stagingTable) {
-    const { engine, credential, authKey } = await driverClients(o);
+    const { engine } = await driverClients(o);
     let ok = false;
     try {
       if (blobs.length === 0) {
         ctx.log.info({ requestId: state.requestId }, `write to Kusto table '${o.table}' finished with no data written`);
       } else {
         let t = clock.now();
-        const table = await statusTable(o, credential, authKey);
-        await pollIngestionStatuses({ table, blobs, sink: o, stagingTable: state.stagingTable, clock, log: ctx.log });
+        await poll(state.stagingTable);
         phases['pollIngestionMs'] = clock.now() - t;
         t = clock.now();
         // Every accepted attempt, also those that wrote no blob: its tag selects nothing, harmlessly.
@@ -153,6 +149,7 @@ async function finalizeKustoWrite(state: KustoWriteState, o: ResolvedKustoSinkOp
     streamedRequests: messages.reduce((n, m) => n + (detailOf(m).streamedRequests ?? 0), 0),
     phases,
     ...(skippedByTags ? { skippedByIngestIfNotExists: skippedByTags } : {}),
+    ...(polledBy ? { ingestionPolledBy: polledBy } : {}),
   };
   ctx.log.info(detail, 'Kusto write committed');
   return { rows, bytes, detail };

@@ -4,6 +4,7 @@ import { abortKustoWrite, commitKustoWrite } from './commit-write.js';
 import { prepareKustoWrite, validateKustoWriteOptions } from './prepare-write.js';
 import { kustoWriteTask } from './write-task.js';
 import { planKustoWriteTasks } from './task-sizing.js';
+import { runKustoSinkTask } from './polling-task.js';
 
 export const kustoWriteMethods = {
   validateWriteOptions: (options, _path, mode) => {
@@ -12,6 +13,7 @@ export const kustoWriteMethods = {
   prepareWrite: (schema, options, _path, mode, ctx) => prepareKustoWrite(schema, options, mode, ctx),
   planWriteTasks: planKustoWriteTasks,
   writeTask: kustoWriteTask,
+  runSinkTask: runKustoSinkTask,
   commitWrite: (job, messages, ctx) => commitKustoWrite(job, messages, ctx),
   abortWrite: abortKustoWrite,
 } satisfies Partial<DataSource>;

@@ -159,9 +159,6 @@ async function prepare(schema: Schema, rawOptions: Readonly<Record<string, strin
     );
   }
   if (user?.flushImmediately) ctx.log.warn({ requestId: o.requestId }, "It's not recommended to set flushImmediately to true on production");
-  if (!o.pollingOnDriver && o.writeMode === 'Transactional') {
-    ctx.log.debug({ requestId: o.requestId }, 'pollingOnDriver=false: kjob polls ingestion status from the driver in any case (a poll is a few table reads, no executor slot is worth it)');
-  }
 
   // The staging copy of the ingestion properties: generated mapping, and no ingestIfNotExists (checked above, §3.9).
   const base = user ?? new SparkIngestionProperties();
@@ -183,7 +180,9 @@ async function prepare(schema: Schema, rawOptions: Readonly<Record<string, strin
   };
   rememberDriverOptions(o);
   ctx.log.info({ requestId: o.requestId, table: o.table, writeMode: o.writeMode, stagingTable }, 'Kusto write prepared');
-  return { format: 'kusto', state: state as unknown as Record<string, unknown> };
+  // writeEnableAsync: save() returns at once; the write's outcome is kustoAsyncWrite(requestId).
+  const asyncWrite = o.isAsync ? { async: { id: o.requestId, detail: { requestId: o.requestId, writeMode: o.writeMode, table: o.table, async: true } } } : {};
+  return { format: 'kusto', state: state as unknown as Record<string, unknown>, ...asyncWrite };
 }
 
 async function setUpStagingTable(engine: KustoEngineClient, o: ResolvedKustoSinkOptions, staging: string, startedAt: Date): Promise<void> {
