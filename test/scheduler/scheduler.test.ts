@@ -141,7 +141,10 @@ describe('kjob scheduler: two scheduler processes on real Redis', () => {
   });
 
   it('schedule list and history through the CLI', async () => {
-    const [list, hist] = await Promise.all([kjob(['schedule', 'list', '--json'], env), kjob(['schedule', 'history', 'fail', '--limit', '1'], env)]);
+    const [list, hist, text] = await Promise.all([kjob(['schedule', 'list', '--json'], env), kjob(['schedule', 'history', 'fail', '--limit', '1'], env), kjob(['schedule', 'list'], env)]);
+    assert.match(text.stdout, /^NAME\s+CRON\s+TZ\s+NEXT RUN\s+LAST OUTCOME\s+POLICY\s+JOB$/m);
+    assert.match(text.stdout, /^tick\s+\*\/3 \* \* \* \* \*\s+UTC\s+\S+\s+(succeeded|skipped) /m);
+    assert.match(text.stdout, /^2 schedulers connected$/m);
     assert.equal(list.code, 0, list.stderr);
     const all = JSON.parse(list.stdout) as Array<{ name: string; cron: string; nextRunAt: string | null; last: RunHistoryEntry | null }>;
     assert.deepEqual(all.map((s) => s.name), ['fail', 'hang', 'queued', 'slow', 'tick']);

@@ -64,7 +64,7 @@ export const command: CommandModule = {
       .option(...redisFlag)
       .option('--json', 'JSON output')
       .action(async (input: StoreInput) => {
-        const all = await withStore(input, (s) => s.list());
+        const [all, schedulers] = await withStore(input, async (s) => [await s.list(), await s.queue.getWorkersCount()] as const);
         if (input.json) {
           console.log(JSON.stringify(all.map((s) => ({ ...s.definition, nextRunAt: s.nextRunAt === undefined ? null : iso(s.nextRunAt), last: s.last ?? null })), null, 2));
           return;
@@ -83,6 +83,7 @@ export const command: CommandModule = {
           d.job,
         ]);
         console.log(table(['NAME', 'CRON', 'TZ', 'NEXT RUN', 'LAST OUTCOME', 'POLICY', 'JOB'], rows));
+        console.log(`${schedulers} scheduler${schedulers === 1 ? '' : 's'} connected`);
       });
 
     schedule
@@ -107,8 +108,9 @@ export const command: CommandModule = {
       .option('--json', 'JSON output')
       .action(async (name: string, input: StoreInput) => {
         validateScheduleName(name);
-        const runId = await withStore(input, (s) => s.runNow(name));
+        const [runId, schedulers] = await withStore(input, async (s) => [await s.runNow(name), await s.queue.getWorkersCount()] as const);
         console.log(input.json ? JSON.stringify({ runId }) : runId);
+        if (schedulers === 0) console.error('note: no kjob scheduler is connected to this Redis; the run starts when one is');
       });
 
     schedule
