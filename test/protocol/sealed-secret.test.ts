@@ -8,6 +8,7 @@ import { taskSecretSealerFor, unsealTaskSecret } from '../../src/protocol/task-s
 import { sealLocationSas } from '../../src/datasource/storage/sealed-location.js';
 import { resolveLocation } from '../../src/datasource/storage/location.js';
 import { resolveExecutorCli } from '../../src/cli/commands/executor-options.js';
+import { IngestionStorageParameters } from '../../src/datasource/kusto/storage/ingestion-storage.js';
 
 const SAS = 'sv=2023-01-03&se=2099-01-01&sr=c&sp=rl&sig=AbC%2Bdef%3D';
 
@@ -71,6 +72,17 @@ describe('sealed task secrets', () => {
       if (saved === undefined) delete process.env['KJOB_TASK_SECRET_KEY'];
       else process.env['KJOB_TASK_SECRET_KEY'] = saved;
     }
+  });
+
+  it('the sink\'s kustoIngestionStorageContainer: SAS sealed for the write state, opened by fromString', () => {
+    const json = JSON.stringify([{ storageUrl: 'https://acct.blob.core.windows.net', containerName: 'c1', sas: '?sv=1&sig=INGESTSIG' }, { storageUrl: 'https://acct.blob.core.windows.net', containerName: 'c2', userMsi: 'mi' }]);
+    const sealed = IngestionStorageParameters.sealSas(json, taskSecretSealerFor('local[1]'));
+    assert.ok(!sealed.includes('INGESTSIG') && sealed.includes('kjob-sealed:v1:'));
+    const back = IngestionStorageParameters.fromString(sealed);
+    assert.equal(back.entries[0]!.sas, '?sv=1&sig=INGESTSIG');
+    assert.equal(back.entries[1]!.userMsi, 'mi');
+    const noSas = JSON.stringify([{ storageUrl: 'https://acct.blob.core.windows.net', containerName: 'c2' }]);
+    assert.equal(IngestionStorageParameters.sealSas(noSas, taskSecretSealerFor('redis://x:1')), noSas, 'nothing to seal, no key needed');
   });
 
   it('kjob executor refuses a malformed KJOB_TASK_SECRET_KEY at start-up', () => {

@@ -4,6 +4,7 @@
  */
 import { inspect } from 'node:util';
 import { InvalidParameterException } from '../errors/parameter-errors.js';
+import { unsealTaskSecret, type TaskSecretSealer } from '../../../protocol/task-secret-key.js';
 
 export interface IngestionStorageEntry {
   readonly storageUrl: string;
@@ -47,12 +48,24 @@ export class IngestionStorageParameters {
         const m = new Map(Object.entries(o as Record<string, unknown>).map(([k, v]) => [k.toLowerCase(), typeof v === 'string' ? v : undefined]));
         const entry: { -readonly [K in keyof IngestionStorageEntry]: IngestionStorageEntry[K] } = { storageUrl: m.get('storageurl') ?? '', containerName: m.get('containername') ?? '' };
         const userMsi = m.get('usermsi');
-        const sas = m.get('sas');
+        // A SAS sealed for the trip through a task (sealIngestionStorageSas) is opened here, at its point of use.
+        const rawSas = m.get('sas');
+        const sas = rawSas === undefined ? undefined : unsealTaskSecret(rawSas, `the SAS of ingestion container ${m.get('containername') ?? ''}`);
         if (userMsi) entry.userMsi = userMsi;
         if (sas) entry.sas = sas;
         return entry;
       }),
     );
+  }
+
+  /**
+   * The option's JSON with every `sas` sealed (src/protocol/sealed-secret.ts), for the write state
+   * executors receive: `fromString` on the executor opens them again. Without a SAS it is unchanged.
+   */
+  static sealSas(json: string, sealer: TaskSecretSealer): string {
+    const params = IngestionStorageParameters.fromString(json);
+    if (!params.entries.some((e) => e.sas)) return json;
+    return JSON.stringify(params.entries.map((e) => (e.sas ? { ...e, sas: sealer.seal(e.sas, `the SAS of ingestion container ${e.containerName}`) } : e)));
   }
 
   /** One entry at random (spreads the load over the given containers). */
