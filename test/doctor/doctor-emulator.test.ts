@@ -88,9 +88,11 @@ describe('kjob doctor against the emulator', () => {
     await emu.stop();
   });
 
+  // In process (the spawned CLI is exercised by the report and cleanup tests below): same options, same code path.
   it('--json: finds the failed query and export by request id, the leftover table, the ingestion failure and the long batching policy; exit 1', async () => {
-    const { code, stdout, stderr } = await doctor(['--cluster', emu.clusterUrl, '--database', db, '--request-id', requestId, '--table', 'Dest', '--json']);
-    assert.equal(code, 1, stderr);
+    let stdout = '';
+    const code = await runDoctorCommand(resolveDoctorOptions({ cluster: emu.clusterUrl, database: db, requestId, table: 'Dest', json: true }, {}), { write: (t) => void (stdout += t), note: () => undefined, interactive: false, confirm: async () => false });
+    assert.equal(code, 1);
     const report = JSON.parse(stdout) as DoctorReport;
     assert.equal(report.ok, false);
     assert.deepEqual(byCheck(report, 'connectivity').map((f) => f.status), ['ok', 'ok']);
