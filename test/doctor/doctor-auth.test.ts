@@ -1,13 +1,13 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { Client, KustoConnectionStringBuilder } from 'azure-kusto-data';
 import { KustoEngineClient, closeEngineClients } from '../../src/datasource/kusto/client/engine-client.js';
 import { StaticTokenCredential } from '../../src/datasource/kusto/client/credentials.js';
 import { runDoctor, type DoctorReport } from '../../src/doctor/index.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator.js';
-
-const ROOT = new URL('../..', import.meta.url).pathname;
+import { runDoctorCommand } from '../../src/cli/commands/doctor.js';
+import { resolveDoctorOptions } from '../../src/cli/commands/doctor-options.js';
+import type { KjobError } from '../../src/errors/kjob-error.js';
 
 /** Against the emulator's auth mode: a bearer token from KUSTO_ACCESS_TOKEN, kept out of the output; a refused one exits 2. */
 describe('kjob doctor with auth', () => {
@@ -36,23 +36,23 @@ describe('kjob doctor with auth', () => {
     assert.deepEqual(run.findings.filter((f) => f.check === 'table').map((f) => f.status), ['ok']);
   });
 
-  it('a refused credential is a connection error (exit 2); the token from KUSTO_ACCESS_TOKEN never shows', async () => {
-    const run = (token: string) =>
-      new Promise<{ code: number | null; out: string }>((resolve, reject) => {
-        const child = spawn(process.execPath, ['bin/kjob.js', 'doctor', '--cluster', emu.clusterUrl, '--database', 'adb', '--json'], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent', KUSTO_ACCESS_TOKEN: token }, stdio: ['ignore', 'pipe', 'pipe'] });
-        let out = '';
-        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-        child.once('error', reject);
-        child.once('exit', (code) => resolve({ code, out }));
-      });
+  it('KUSTO_ACCESS_TOKEN is the credential and never shows; a refused one is a connection error (exit 2 in the CLI)', async () => {
+    const run = async (token: string) => {
+      let out = '';
+      const io = { write: (t: string) => void (out += t), note: (t: string) => void (out += t), interactive: false, confirm: async () => false };
+      try {
+        return { code: await runDoctorCommand(resolveDoctorOptions({ cluster: emu.clusterUrl, database: 'adb', json: true }, { KUSTO_ACCESS_TOKEN: token }), io), out, err: undefined };
+      } catch (err) {
+        return { code: undefined, out, err: err as KjobError };
+      }
+    };
     const ok = await run('tok-view-s3cr3t');
     assert.equal(ok.code, 0, ok.out);
     const report = JSON.parse(ok.out) as DoctorReport;
-    assert.deepEqual(report.findings.find((f) => f.check === 'roles')?.status, 'info');
+    assert.match(report.findings[0]!.title, /^Connected to/);
     const refused = await run('tok-unknown-s3cr3t');
-    assert.equal(refused.code, 2);
-    assert.match(refused.out, /DoctorConnectionError/);
-    for (const out of [ok.out, refused.out]) assert.ok(!out.includes('s3cr3t'), out);
+    assert.equal(refused.err?.name, 'DoctorConnectionError');
+    assert.match(refused.err!.message, /HTTP 401/);
+    for (const text of [ok.out, refused.out, refused.err!.describe()]) assert.ok(!text.includes('s3cr3t'), text);
   });
 });
