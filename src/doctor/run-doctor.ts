@@ -57,78 +57,102 @@ function skipped(check: CheckName, command: string, e: unknown): Finding {
   };
 }
 
-export async function runDoctor(client: DoctorClient, o: DoctorRunOptions): Promise<DoctorRun> {
-  const now = o.now ?? (() => new Date());
-  const db = o.database;
-  const findings: Finding[] = [];
-  const run = (command: string, activity: string) => client.mgmt(db, command, `KJOB.doctor.${activity}`);
-  const attempt = async (check: CheckName, command: string, activity: string, use: (rows: Row[]) => Finding[]): Promise<Row[] | undefined> => {
-    try {
-      const rows = await run(command, activity);
-      findings.push(...use(rows));
-      return rows;
-    } catch (e) {
-      findings.push(skipped(check, command, e));
-      return undefined;
-    }
-  };
+/** What each section of the run shares: the command runner and the findings collected so far. */
+interface RunContext {
+  readonly o: DoctorRunOptions;
+  readonly now: () => Date;
+  readonly findings: Finding[];
+  run(command: string, activity: string): Promise<Row[]>;
+  /** Runs a command and its check; a refused command becomes a finding. The rows, or undefined when refused. */
+  attempt(check: CheckName, command: string, activity: string, use: (rows: Row[]) => Finding[]): Promise<Row[] | undefined>;
+}
 
+async function connectivityChecks(c: RunContext): Promise<boolean> {
+  const { o } = c;
   let version: Row[];
   try {
-    version = await run(cmd.showVersionCommand(), 'version');
+    version = await c.run(cmd.showVersionCommand(), 'version');
   } catch (e) {
-    throw new DoctorConnectionError(o.clusterUrl, db, messageOf(e), { cause: e });
+    throw new DoctorConnectionError(o.clusterUrl, o.database, messageOf(e), { cause: e });
   }
-  const databases = await run(cmd.showDatabasesCommand(), 'databases').catch((e: unknown) => ({ error: messageOf(e) }));
-  const connectivity = checkConnectivity({ clusterUrl: o.clusterUrl, database: db, version, databases });
-  findings.push(...connectivity);
+  const databases = await c.run(cmd.showDatabasesCommand(), 'databases').catch((e: unknown) => ({ error: messageOf(e) }));
+  const connectivity = checkConnectivity({ clusterUrl: o.clusterUrl, database: o.database, version, databases });
+  c.findings.push(...connectivity);
   // A database the caller cannot see: every further command would fail for the same reason.
-  if (connectivity.some((f) => f.status === 'fail')) return { findings, leftovers: [] };
-  const roles = await run(cmd.showPrincipalRolesCommand(), 'roles').then((rows) => ({ rows }), (e: unknown) => ({ error: messageOf(e) }));
-  findings.push(...checkRoles(db, roles));
+  if (connectivity.some((f) => f.status === 'fail')) return false;
+  const roles = await c.run(cmd.showPrincipalRolesCommand(), 'roles').then((rows) => ({ rows }), (e: unknown) => ({ error: messageOf(e) }));
+  c.findings.push(...checkRoles(o.database, roles));
+  return true;
+}
 
-  if (o.requestId !== undefined) {
-    const requestId = o.requestId;
-    // Queries too: a single-mode read fails in a query, not a command. Their journal is optional here.
-    let queries: Row[] = [];
-    try {
-      queries = await run(cmd.queriesForRequestIdCommand(requestId), 'queries');
-    } catch (e) {
-      findings.push(skipped('commands', cmd.queriesForRequestIdCommand(requestId), e));
-    }
-    const commands = await attempt('commands', cmd.commandsForRequestIdCommand(requestId), 'commands', (rows) => checkRequestCommands(requestId, [...rows, ...queries]));
-    if (commands && commands.length > 0) {
-      // Operations start after their command: look from a minute before the first one.
-      const first = Math.min(...commands.map((c) => date(c, 'StartedOn')?.getTime() ?? now().getTime()));
-      await attempt('operations', cmd.operationsSinceCommand(new Date(first - 60_000)), 'operations', (rows) => checkRequestOperations(requestId, commands, rows, now()));
-    }
+async function requestChecks(c: RunContext, requestId: string): Promise<void> {
+  // Queries too: a single-mode read fails in a query, not a command. Their journal is optional here.
+  let queries: Row[] = [];
+  try {
+    queries = await c.run(cmd.queriesForRequestIdCommand(requestId), 'queries');
+  } catch (e) {
+    c.findings.push(skipped('commands', cmd.queriesForRequestIdCommand(requestId), e));
   }
+  const commands = await c.attempt('commands', cmd.commandsForRequestIdCommand(requestId), 'commands', (rows) => checkRequestCommands(requestId, [...rows, ...queries]));
+  if (!commands || commands.length === 0) return;
+  // Operations start after their command: look from a minute before the first one.
+  const first = Math.min(...commands.map((r) => date(r, 'StartedOn')?.getTime() ?? c.now().getTime()));
+  await c.attempt('operations', cmd.operationsSinceCommand(new Date(first - 60_000)), 'operations', (rows) => checkRequestOperations(requestId, commands, rows, c.now()));
+}
 
+async function tempTableChecks(c: RunContext): Promise<LeftoverTable[]> {
   let leftovers: LeftoverTable[] = [];
-  await attempt('temp-tables', cmd.leftoverStagingTablesCommand(), 'tempTables', (rows) => {
-    leftovers = leftoverTables(rows, now(), o.requestId);
-    return checkLeftoverTempTables(db, rows, now(), o.requestId);
+  await c.attempt('temp-tables', cmd.leftoverStagingTablesCommand(), 'tempTables', (rows) => {
+    leftovers = leftoverTables(rows, c.now(), c.o.requestId);
+    return checkLeftoverTempTables(c.o.database, rows, c.now(), c.o.requestId);
   });
+  return leftovers;
+}
 
-  if (o.table !== undefined) {
-    const table = o.table;
-    const exists = await attempt('table', cmd.tableExistsCommand(table), 'tableExists', (rows) => checkTableExists(db, table, rows));
-    if (exists === undefined || exists.some((r) => r['TableName'] === table)) {
-      await attempt('ingestion-failures', cmd.ingestionFailuresCommand(table, new Date(now().getTime() - o.sinceMs)), 'ingestionFailures', (rows) => checkIngestionFailures(table, rows, o.sinceMs));
-      const policy = async (command: string, activity: string): Promise<unknown> => (await run(command, activity))[0]?.['Policy'] ?? null;
-      try {
-        const [tablePolicy, databasePolicy] = [await policy(cmd.tableBatchingPolicyCommand(table), 'batchingPolicy'), await policy(cmd.databaseBatchingPolicyCommand(db), 'databaseBatchingPolicy')];
-        findings.push(...checkBatchingPolicy({ table, tablePolicy, databasePolicy, timeoutLimitSeconds: o.timeoutLimitSeconds }));
-      } catch (e) {
-        findings.push(skipped('batching-policy', cmd.tableBatchingPolicyCommand(table), e));
-      }
-      try {
-        const [tablePolicy, databasePolicy] = [await policy(cmd.tableStreamingPolicyCommand(table), 'streamingPolicy'), await policy(cmd.databaseStreamingPolicyCommand(db), 'databaseStreamingPolicy')];
-        findings.push(...checkStreamingPolicy({ table, tablePolicy, databasePolicy }));
-      } catch (e) {
-        findings.push(skipped('streaming-policy', cmd.tableStreamingPolicyCommand(table), e));
-      }
-    }
+async function tableChecks(c: RunContext, table: string): Promise<void> {
+  const { o } = c;
+  const exists = await c.attempt('table', cmd.tableExistsCommand(table), 'tableExists', (rows) => checkTableExists(o.database, table, rows));
+  if (exists !== undefined && !exists.some((r) => r['TableName'] === table)) return;
+  await c.attempt('ingestion-failures', cmd.ingestionFailuresCommand(table, new Date(c.now().getTime() - o.sinceMs)), 'ingestionFailures', (rows) => checkIngestionFailures(table, rows, o.sinceMs));
+  const policy = async (command: string, activity: string): Promise<unknown> => (await c.run(command, activity))[0]?.['Policy'] ?? null;
+  try {
+    const tablePolicy = await policy(cmd.tableBatchingPolicyCommand(table), 'batchingPolicy');
+    const databasePolicy = await policy(cmd.databaseBatchingPolicyCommand(o.database), 'databaseBatchingPolicy');
+    c.findings.push(...checkBatchingPolicy({ table, tablePolicy, databasePolicy, timeoutLimitSeconds: o.timeoutLimitSeconds }));
+  } catch (e) {
+    c.findings.push(skipped('batching-policy', cmd.tableBatchingPolicyCommand(table), e));
   }
+  try {
+    const tablePolicy = await policy(cmd.tableStreamingPolicyCommand(table), 'streamingPolicy');
+    const databasePolicy = await policy(cmd.databaseStreamingPolicyCommand(o.database), 'databaseStreamingPolicy');
+    c.findings.push(...checkStreamingPolicy({ table, tablePolicy, databasePolicy }));
+  } catch (e) {
+    c.findings.push(skipped('streaming-policy', cmd.tableStreamingPolicyCommand(table), e));
+  }
+}
+
+export async function runDoctor(client: DoctorClient, o: DoctorRunOptions): Promise<DoctorRun> {
+  const findings: Finding[] = [];
+  const run = (command: string, activity: string) => client.mgmt(o.database, command, `KJOB.doctor.${activity}`);
+  const c: RunContext = {
+    o,
+    now: o.now ?? (() => new Date()),
+    findings,
+    run,
+    async attempt(check, command, activity, use) {
+      try {
+        const rows = await run(command, activity);
+        findings.push(...use(rows));
+        return rows;
+      } catch (e) {
+        findings.push(skipped(check, command, e));
+        return undefined;
+      }
+    },
+  };
+  if (!(await connectivityChecks(c))) return { findings, leftovers: [] };
+  if (o.requestId !== undefined) await requestChecks(c, o.requestId);
+  const leftovers = await tempTableChecks(c);
+  if (o.table !== undefined) await tableChecks(c, o.table);
   return { findings, leftovers };
 }
