@@ -64,6 +64,15 @@ export function resolveLocation(raw: string, conf: ReadonlyMap<string, string> =
   });
 }
 
+/**
+ * Whether `raw` gets its credentials from the session conf (a registered scheme such as wasbs://):
+ * the SAS of such files was never in the user's path, so it must not reach Redis in clear either.
+ */
+export function credentialsFromConf(raw: string): boolean {
+  const scheme = SCHEME.exec(raw)?.[1]?.toLowerCase();
+  return scheme !== undefined && scheme !== 'file' && scheme !== 'http' && scheme !== 'https';
+}
+
 /** A location as text that is safe to print (SAS signature redacted). */
 export function displayLocation(raw: string): string {
   return redact(raw);
