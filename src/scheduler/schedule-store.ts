@@ -19,6 +19,11 @@ export interface ScheduleSummary {
   readonly last: RunHistoryEntry | undefined;
 }
 
+const APPEND_HISTORY = `if redis.call('hexists', KEYS[1], ARGV[1]) == 1 then
+  redis.call('lpush', KEYS[2], ARGV[2])
+  redis.call('ltrim', KEYS[2], 0, tonumber(ARGV[3]) - 1)
+end`;
+
 /** Kept finished due runs in BullMQ (the history list is kjob's record; these are for inspection). */
 const KEEP_FINISHED = { removeOnComplete: 200, removeOnFail: 200 } as const;
 
@@ -111,9 +116,9 @@ export class ScheduleStore {
     return runId;
   }
 
+  /** Appends to the history unless the schedule was removed meanwhile (a run ending after `remove`). */
   async appendHistory(entry: RunHistoryEntry): Promise<void> {
-    const key = scheduleKeys.history(this.prefix, entry.schedule);
-    await this.redis.multi().lpush(key, JSON.stringify(historyEntry(entry))).ltrim(key, 0, HISTORY_LIMIT - 1).exec();
+    await this.redis.eval(APPEND_HISTORY, 2, scheduleKeys.definitions(this.prefix), scheduleKeys.history(this.prefix, entry.schedule), entry.schedule, JSON.stringify(historyEntry(entry)), String(HISTORY_LIMIT));
   }
 
   /** Newest first. */
