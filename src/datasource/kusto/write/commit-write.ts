@@ -83,7 +83,7 @@ async function finalizeKustoWrite(state: KustoWriteState, o: ResolvedKustoSinkOp
   let polledBy: string | undefined;
   // pollingOnDriver=false: an executor polls (a task of this job); the driver only moves extents.
   const poll = async (table: string): Promise<void> => {
-    const remote = o.pollingOnDriver ? undefined : await pollOnExecutor(state, blobs, table, ctx);
+    const remote = o.pollingOnDriver ? undefined : await pollOnExecutor(state, o, blobs, table, ctx);
     if (remote) {
       polledBy = remote.executorId;
       return;

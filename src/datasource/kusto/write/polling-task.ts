@@ -9,7 +9,8 @@ import type { DriverContext, TaskContext } from '../../datasource.js';
 import { executorCredential } from '../client/credentials.js';
 import { InvalidParameterException } from '../errors/parameter-errors.js';
 import { systemClock } from '../polling/clock.js';
-import { pollIngestionStatuses, statusTable, type PolledBlob } from './status-poller.js';
+import { observeIngestionStatuses, raiseIngestionVerdict, statusTable, type PollObservation, type PolledBlob } from './status-poller.js';
+import type { ResolvedKustoSinkOptions } from '../options/sink-options.js';
 import { executorSinkOptions, readWriteState, type KustoWriteState } from './write-state.js';
 
 export interface PollingTaskPayload {
@@ -20,9 +21,9 @@ export interface PollingTaskPayload {
   readonly table: string;
 }
 
-export interface PollingTaskResult {
+/** What the executor saw (raw failed records, a timeout); the driver judges it, so errors are the driver's own. */
+export interface PollingTaskResult extends PollObservation {
   readonly executorId: string;
-  readonly polls: number;
 }
 
 /** Executor side. */
@@ -37,13 +38,16 @@ export async function runKustoSinkTask(payload: Readonly<Record<string, unknown>
   const authKey = state.executorAuth.kind === 'none' ? 'none' : `${state.executorAuth.kind}:${ctx.executorId}`;
   const table = await statusTable(o, credential, authKey);
   ctx.log.info({ requestId: state.requestId, blobs: p.blobs.length }, 'polling ingestion statuses on this executor (pollingOnDriver=false)');
-  const { polls } = await pollIngestionStatuses({ table, blobs: p.blobs, sink: o, stagingTable: p.table, clock: systemClock, log: ctx.log });
-  return { executorId: ctx.executorId, polls } satisfies PollingTaskResult;
+  // Failed ingestions and timeouts are results, not task failures: re-running the task could not change them.
+  const seen = await observeIngestionStatuses({ table, blobs: p.blobs, sink: o, stagingTable: p.table, clock: systemClock, log: ctx.log }, false);
+  return { executorId: ctx.executorId, ...seen } satisfies PollingTaskResult;
 }
 
-/** Driver side: runs the polling task; undefined when the runner offers no sink tasks (then the driver polls). */
-export async function pollOnExecutor(state: KustoWriteState, blobs: readonly PolledBlob[], table: string, ctx: DriverContext): Promise<PollingTaskResult | undefined> {
+/** Driver side: runs the polling task and raises its verdict as the driver's poller would; undefined when the runner offers no sink tasks (then the driver polls). */
+export async function pollOnExecutor(state: KustoWriteState, sink: ResolvedKustoSinkOptions, blobs: readonly PolledBlob[], table: string, ctx: DriverContext): Promise<PollingTaskResult | undefined> {
   if (!ctx.runSinkTask) return undefined;
   const payload: PollingTaskPayload = { kind: 'pollIngestion', state, blobs: blobs.map((b) => ({ sourceId: b.sourceId, partition: b.partition })), table };
-  return (await ctx.runSinkTask(payload as unknown as Record<string, unknown>)) as unknown as PollingTaskResult;
+  const result = (await ctx.runSinkTask(payload as unknown as Record<string, unknown>)) as unknown as PollingTaskResult;
+  raiseIngestionVerdict(result, sink, table);
+  return result;
 }

@@ -43,16 +43,61 @@ export async function statusTable(o: ResolvedKustoSinkOptions, credential: Token
   return statusTableClient(first.uri);
 }
 
-export async function pollIngestionStatuses(options: {
+export interface PollOptions {
   readonly table: TableClient;
   readonly blobs: readonly PolledBlob[];
   readonly sink: ResolvedKustoSinkOptions;
   readonly stagingTable: string;
   readonly clock: Clock;
   readonly log: Log;
-}): Promise<{ polls: number }> {
+}
+
+/** A blob whose final status is not a success, with its raw status record (judged by interpretIngestionStatus). */
+export interface FailedBlobStatus {
+  readonly blob: PolledBlob;
+  readonly record: IngestionStatusRecord;
+}
+
+/** What polling saw, without judging it: the failed blobs' records and the first blob still pending at the deadline. */
+export interface PollObservation {
+  readonly polls: number;
+  readonly failures: readonly FailedBlobStatus[];
+  readonly timedOut?: { readonly partition: number; readonly waitedMs: number };
+}
+
+/** Polls and throws the verdict at once (the first failed blob, or the timeout). */
+export async function pollIngestionStatuses(options: PollOptions): Promise<{ polls: number }> {
+  const seen = await observeIngestionStatuses(options, true);
+  raiseIngestionVerdict(seen, options.sink, options.stagingTable);
+  return { polls: seen.polls };
+}
+
+/** Throws IngestionFailedException for the first failure, IngestionPollingTimeoutException for a timeout. */
+export function raiseIngestionVerdict(seen: PollObservation, sink: ResolvedKustoSinkOptions, stagingTable: string): void {
+  for (const f of seen.failures) interpretIngestionStatus(f.record, verdictContext(sink, stagingTable, f.blob));
+  if (seen.timedOut) throw new IngestionPollingTimeoutException({ table: stagingTable, partition: seen.timedOut.partition, waitedMs: seen.timedOut.waitedMs, requestId: sink.requestId });
+}
+
+function verdictContext(sink: ResolvedKustoSinkOptions, stagingTable: string, blob: PolledBlob) {
+  return {
+    requestId: sink.requestId,
+    cluster: sink.coordinates.clusterAlias,
+    database: sink.coordinates.database,
+    table: stagingTable,
+    partition: blob.partition,
+    toleratesDedupSkips: sink.debug.ensureNoDuplicatedBlobs,
+  };
+}
+
+/**
+ * Reads every pending blob's status at each tick until none is pending or the deadline passes.
+ * `stopAtFirstFailure`: the driver stops at once; a polling task (pollingOnDriver=false) reads every
+ * blob to its end and hands the raw records back, so the driver raises exactly the error it would have.
+ */
+export async function observeIngestionStatuses(options: PollOptions, stopAtFirstFailure: boolean): Promise<PollObservation> {
   const { sink } = options;
   const pending = new Map(options.blobs.map((b) => [b.sourceId, b]));
+  const failures: FailedBlobStatus[] = [];
   const outcome = await pollUntil<number>({
     cadence: INGESTION_STATUS_CADENCE,
     timeoutMs: sink.timeoutLimitSeconds < 0 ? -1 : sink.timeoutLimitMs,
@@ -68,23 +113,29 @@ export async function pollIngestionStatuses(options: {
           if ((e as { statusCode?: number }).statusCode !== 404) options.log.warn({ requestId: sink.requestId, err: (e as Error).message }, 'reading an ingestion status failed; retrying');
           continue;
         }
-        const verdict = interpretIngestionStatus(record, {
-          requestId: sink.requestId,
-          cluster: sink.coordinates.clusterAlias,
-          database: sink.coordinates.database,
-          table: options.stagingTable,
-          partition: blob.partition,
-          toleratesDedupSkips: sink.debug.ensureNoDuplicatedBlobs,
-        });
+        let verdict: string;
+        try {
+          verdict = interpretIngestionStatus(record, verdictContext(sink, options.stagingTable, blob));
+        } catch {
+          failures.push({ blob, record: plainRecord(record) });
+          pending.delete(id);
+          if (stopAtFirstFailure) return 0;
+          continue;
+        }
         if (verdict === 'done') pending.delete(id);
       }
       return pending.size;
     },
     isDone: (left) => left === 0,
   });
-  if (!outcome.done) {
+  if (!outcome.done && failures.length === 0) {
     const first = [...pending.values()][0]!;
-    throw new IngestionPollingTimeoutException({ table: options.stagingTable, partition: first.partition, waitedMs: outcome.waitedMs, requestId: sink.requestId });
+    return { polls: outcome.polls, failures, timedOut: { partition: first.partition, waitedMs: outcome.waitedMs } };
   }
-  return { polls: outcome.polls };
+  return { polls: outcome.polls, failures };
+}
+
+/** The status record's own fields only (the table SDK adds etag/metadata), as plain JSON for a task result. */
+function plainRecord(r: IngestionStatusRecord): IngestionStatusRecord {
+  return JSON.parse(JSON.stringify(r)) as IngestionStatusRecord;
 }

@@ -43,8 +43,13 @@ describe('pollingOnDriver=false: the ingestion polling runs as a task on an exec
   it('a failed ingestion fails the polling task and the write; destination untouched, staging dropped', async () => {
     await probe.rows('db', '.emulator fault ingestion fail 1 table * ');
     try {
-      await assert.rejects(df().write.format('kusto').options(sinkOptions(emu.clusterUrl, 'PollExecF', { tableCreateOptions: 'CreateIfNotExist', pollingOnDriver: 'false' })).mode('append').save(), (e: Error) => {
-        assert.match(`${e.name}: ${e.message}`, /Ingestion to Kusto failed with status 'Failed'/);
+      // The executor hands the failed status back; the driver raises the very error its own poller would.
+      await assert.rejects(df().write.format('kusto').options(sinkOptions(emu.clusterUrl, 'PollExecF', { tableCreateOptions: 'CreateIfNotExist', pollingOnDriver: 'false' })).mode('append').save(), (e: Error & { status?: string; errorCode?: string; requestId?: string }) => {
+        assert.equal(e.name, 'IngestionFailedException');
+        assert.equal(e.status, 'Failed');
+        assert.equal(e.errorCode, 'General_InjectedIngestionFailure');
+        assert.ok(e.requestId);
+        assert.match(e.message, /^Ingestion to Kusto failed with status 'Failed'/);
         return true;
       });
     } finally {
