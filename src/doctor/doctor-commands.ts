@@ -32,6 +32,10 @@ export function leftoverStagingTablesCommand(): string {
   return `.show tables details | where TableName startswith ${quoteString(STAGING_TABLE_PREFIX)}`;
 }
 
+export function tableAutoDeletePolicyCommand(table: string): string {
+  return `.show table ${quoteIdentifier(table)} policy auto_delete`;
+}
+
 export function tableExistsCommand(table: string): string {
   return `.show tables | where TableName == ${quoteString(table)}`;
 }

@@ -10,7 +10,7 @@ import { checkRequestCommands } from './checks/request-commands.js';
 import { checkRequestOperations } from './checks/request-operations.js';
 import { checkRoles } from './checks/roles.js';
 import { checkBatchingPolicy, checkIngestionFailures, checkStreamingPolicy, checkTableExists } from './checks/table-checks.js';
-import { checkLeftoverTempTables, leftoverTables, type LeftoverTable } from './checks/temp-tables.js';
+import { autoDeleteExpiry, checkLeftoverTempTables, leftoverTables, withAutoDelete, type LeftoverTable } from './checks/temp-tables.js';
 import * as cmd from './doctor-commands.js';
 import { DoctorConnectionError } from './doctor-errors.js';
 import type { CheckName, Finding } from './finding.js';
@@ -100,12 +100,21 @@ async function requestChecks(c: RunContext, requestId: string): Promise<void> {
   await c.attempt('operations', cmd.operationsSinceCommand(new Date(first - 60_000)), 'operations', (rows) => checkRequestOperations(requestId, commands, rows, c.now()));
 }
 
+/** auto_delete expiries are looked up for this many tables at most (one command each). */
+const MAX_EXPIRY_LOOKUPS = 20;
+
 async function tempTableChecks(c: RunContext): Promise<LeftoverTable[]> {
-  let leftovers: LeftoverTable[] = [];
-  await c.attempt('temp-tables', cmd.leftoverStagingTablesCommand(), 'tempTables', (rows) => {
-    leftovers = leftoverTables(rows, c.now(), c.o.requestId);
-    return checkLeftoverTempTables(c.o.database, rows, c.now(), c.o.requestId);
-  });
+  const rows = await c.attempt('temp-tables', cmd.leftoverStagingTablesCommand(), 'tempTables', () => []);
+  if (rows === undefined) return [];
+  const found = leftoverTables(rows, c.now(), c.o.requestId);
+  const expiries = new Map<string, string | null>();
+  for (const t of found.slice(0, MAX_EXPIRY_LOOKUPS)) {
+    // Informational: a table whose policy cannot be read is listed without its expiry.
+    const policy = await c.run(cmd.tableAutoDeletePolicyCommand(t.name), 'autoDeletePolicy').then((r) => r[0]?.['Policy'] ?? null, () => undefined);
+    if (policy !== undefined) expiries.set(t.name, autoDeleteExpiry(policy));
+  }
+  const leftovers = withAutoDelete(found, expiries);
+  c.findings.push(...checkLeftoverTempTables(c.o.database, leftovers));
   return leftovers;
 }
 

@@ -4,7 +4,7 @@ import { checkConnectivity } from '../../src/doctor/checks/connectivity.js';
 import { checkRoles, rolesOn } from '../../src/doctor/checks/roles.js';
 import { checkRequestCommands, guidanceForFailedCommand } from '../../src/doctor/checks/request-commands.js';
 import { checkRequestOperations, operationsOfRequest } from '../../src/doctor/checks/request-operations.js';
-import { checkLeftoverTempTables, isStagingTableOf } from '../../src/doctor/checks/temp-tables.js';
+import { autoDeleteExpiry, checkLeftoverTempTables, isStagingTableOf, leftoverTables, withAutoDelete } from '../../src/doctor/checks/temp-tables.js';
 import { checkBatchingPolicy, checkIngestionFailures, checkStreamingPolicy, checkTableExists } from '../../src/doctor/checks/table-checks.js';
 import { FAILED_OPERATION_CAUSE, failedOperationResolution } from '../../src/datasource/kusto/errors/operation-errors.js';
 import { INGESTION_BATCHING_TIMEOUT_CAUSE, INGESTION_PERMANENT_CAUSE, INGESTION_TRANSIENT_CAUSE } from '../../src/datasource/kusto/errors/ingestion-errors.js';
@@ -94,7 +94,7 @@ describe('doctor check: leftover staging tables', () => {
   it('finds the sink\'s staging names (and which belong to a request id), with age and rows', () => {
     assert.ok(isStagingTableOf(name, 'req-1'));
     assert.ok(!isStagingTableOf(name, 'req-2'));
-    const fs = checkLeftoverTempTables('db', rows, NOW, 'req-1');
+    const fs = checkLeftoverTempTables('db', leftoverTables(rows, NOW, 'req-1'));
     assert.deepEqual(statuses(fs), ['warn']);
     const tables = fs[0]!.data!['tables'] as { name: string; rows: number; ageMs?: number; ofRequest: boolean }[];
     assert.deepEqual(tables.map((t) => [t.name, t.rows, t.ageMs, t.ofRequest]), [[name, 3, 2 * 86_400_000, true], ['sparkTempTable_x_T_other', 0, undefined, false]]);
@@ -102,10 +102,19 @@ describe('doctor check: leftover staging tables', () => {
     assert.ok(fs[0]!.cause && fs[0]!.resolution);
   });
   it('ok when there are none', () => {
-    assert.deepEqual(statuses(checkLeftoverTempTables('db', [{ TableName: 'Regular' }], NOW)), ['ok']);
+    assert.deepEqual(statuses(checkLeftoverTempTables('db', leftoverTables([{ TableName: 'Regular' }], NOW))), ['ok']);
+  });
+  it('shows when the auto_delete policy removes each table (or that it has none)', () => {
+    assert.equal(autoDeleteExpiry('{"ExpiryDate": "2026-01-15T12:00:00.0000000Z","DeleteIfNotEmpty": true }'), '2026-01-15T12:00:00.000Z');
+    assert.equal(autoDeleteExpiry('null'), null);
+    assert.equal(autoDeleteExpiry({ ExpiryDate: 'soon' }), null);
+    const tables = withAutoDelete(leftoverTables(rows, NOW, 'req-1'), new Map([[name, '2026-01-15T12:00:00.000Z'], ['sparkTempTable_x_T_other', null]]));
+    const detail = checkLeftoverTempTables('db', tables)[0]!.detail!;
+    assert.match(detail, new RegExp(`${name} {2}3 row\\(s\\), data 2d old, auto-deleted 2026-01-15 12:00 UTC {2}← this request`));
+    assert.match(detail, /sparkTempTable_x_T_other {2}0 row\(s\), no data, no auto_delete policy$/m);
   });
   it('cleanup targets only the request\'s tables when a request id is given; a full cleanup clears the warning', () => {
-    const fs = checkLeftoverTempTables('db', rows, NOW, 'req-1');
+    const fs = checkLeftoverTempTables('db', leftoverTables(rows, NOW, 'req-1'));
     const leftovers = fs[0]!.data!['tables'] as Parameters<typeof tablesToClean>[0];
     assert.deepEqual(tablesToClean(leftovers, 'req-1').map((t) => t.name), [name]);
     assert.equal(tablesToClean(leftovers, undefined).length, 2);

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, ClientRequestProperties } from 'azure-kusto-data';
 import { DataFormat, IngestClient, IngestionProperties, StreamDescriptor } from 'azure-kusto-ingest';
 import { exportCommand } from '../../src/datasource/kusto/kql/export-command.js';
+import { alterAutoDeletePolicyCommand } from '../../src/datasource/kusto/kql/table-commands.js';
 import { stagingTableName } from '../../src/datasource/kusto/naming/staging-names.js';
 import { KustoEngineClient, closeEngineClients } from '../../src/datasource/kusto/client/engine-client.js';
 import { ManualClock } from '../../src/datasource/kusto/polling/clock.js';
@@ -14,6 +15,8 @@ import { runDoctorCommand } from '../../src/cli/commands/doctor.js';
 import { resolveDoctorOptions } from '../../src/cli/commands/doctor-options.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
+/** The staging table's auto_delete expiry, as the sink sets it (7 days after the write started). */
+const EXPIRY = new Date(Date.now() + 7 * 86_400_000);
 
 /** `kjob doctor` as a user runs it: a child process, its stdout and exit code. */
 function doctor(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -58,6 +61,7 @@ describe('kjob doctor against the emulator', () => {
     };
     await kusto.executeMgmt(db, `.create table ['${staging}'] (a:long) with(hidden=true)`, crp('KJOB.prepareWrite.createStaging'));
     await kusto.executeMgmt(db, `.ingest inline into table ['${staging}'] <| 1\n2\n3`, crp('KJOB.write'));
+    await kusto.executeMgmt(db, alterAutoDeletePolicyCommand(staging, EXPIRY));
     await kusto.executeMgmt(db, `.create table ['${otherStaging}'] (a:long)`);
     // A failed queued ingestion into the destination (flushed at once, past the day-long batching).
     await kusto.executeMgmt(db, '.emulator fault ingestion fail 1 table Dest');
@@ -113,8 +117,8 @@ describe('kjob doctor against the emulator', () => {
 
     const temp = byCheck(report, 'temp-tables');
     assert.equal(temp[0]!.status, 'warn');
-    const tables = temp[0]!.data!['tables'] as { name: string; rows: number; ofRequest: boolean; ageMs?: number }[];
-    assert.deepEqual(tables.map((t) => [t.name, t.rows, t.ofRequest]).sort(), [[otherStaging, 0, false], [staging, 3, true]].sort());
+    const tables = temp[0]!.data!['tables'] as { name: string; rows: number; ofRequest: boolean; ageMs?: number; autoDeleteOn?: string | null }[];
+    assert.deepEqual(tables.map((t) => [t.name, t.rows, t.ofRequest, t.autoDeleteOn]).sort(), [[otherStaging, 0, false, null], [staging, 3, true, EXPIRY.toISOString()]].sort());
     assert.ok(tables.find((t) => t.name === staging)!.ageMs! >= 0);
 
     assert.deepEqual(byCheck(report, 'table').map((f) => f.status), ['ok']);

@@ -6,7 +6,7 @@
 import { STAGING_TABLE_PREFIX } from '../doctor-commands.js';
 import { formatAge } from '../durations.js';
 import type { Finding } from '../finding.js';
-import { date, num, text, type Row } from '../rows.js';
+import { date, num, policyObject, text, type Row } from '../rows.js';
 
 export interface LeftoverTable {
   readonly name: string;
@@ -17,6 +17,19 @@ export interface LeftoverTable {
   readonly oldestData: string | null;
   /** The table's name ends with this request id (the staging name of `--request-id`'s write). */
   readonly ofRequest: boolean;
+  /** When its auto_delete policy removes it (the sink sets one on every staging table), if known. */
+  readonly autoDeleteOn?: string | null;
+}
+
+/** `ExpiryDate` of an auto_delete policy (JSON text or object); null when the table has none. */
+export function autoDeleteExpiry(policy: unknown): string | null {
+  const p = policyObject(policy);
+  const d = p && typeof p['ExpiryDate'] === 'string' ? new Date(p['ExpiryDate']) : undefined;
+  return d && !Number.isNaN(d.getTime()) ? d.toISOString() : null;
+}
+
+export function withAutoDelete(tables: readonly LeftoverTable[], expiries: ReadonlyMap<string, string | null>): LeftoverTable[] {
+  return tables.map((t) => (expiries.has(t.name) ? { ...t, autoDeleteOn: expiries.get(t.name) ?? null } : t));
 }
 
 /** The staging name ends with `_<requestId>`, non-alphanumerics turned into `_` as the sink names it. */
@@ -41,10 +54,15 @@ export function leftoverTables(rows: readonly Row[], now: Date, requestId?: stri
     .sort((a, b) => (b.ageMs ?? -1) - (a.ageMs ?? -1));
 }
 
-export function checkLeftoverTempTables(database: string, rows: readonly Row[], now: Date = new Date(), requestId?: string): Finding[] {
-  const tables = leftoverTables(rows, now, requestId);
+function describe(t: LeftoverTable): string {
+  const age = t.ageMs === undefined ? 'no data' : `data ${formatAge(t.ageMs)} old`;
+  const expiry = t.autoDeleteOn === undefined ? '' : t.autoDeleteOn === null ? ', no auto_delete policy' : `, auto-deleted ${t.autoDeleteOn.slice(0, 16).replace('T', ' ')} UTC`;
+  return `${t.name}  ${t.rows} row(s), ${age}${expiry}${t.ofRequest ? '  ← this request' : ''}`;
+}
+
+export function checkLeftoverTempTables(database: string, tables: readonly LeftoverTable[]): Finding[] {
   if (tables.length === 0) return [{ check: 'temp-tables', status: 'ok', title: `No leftover ${STAGING_TABLE_PREFIX}* tables in '${database}'` }];
-  const lines = tables.map((t) => `${t.name}  ${t.rows} row(s), ${t.ageMs === undefined ? 'no data' : `data ${formatAge(t.ageMs)} old`}${t.ofRequest ? '  ← this request' : ''}`);
+  const lines = tables.map(describe);
   return [{
     check: 'temp-tables',
     status: 'warn',
