@@ -17,7 +17,8 @@ export interface TaskSecretSealer {
 }
 
 let installed: Buffer | undefined;
-let generated: Buffer | undefined;
+/** Fixed at first use, so worker threads spawned earlier and later share it whatever env does meanwhile. */
+let inProcess: Buffer | undefined;
 let envCache: { text: string; key: Buffer } | undefined;
 
 /** The validated key of `KJOB_TASK_SECRET_KEY`, or undefined when the variable is unset or empty. */
@@ -30,7 +31,7 @@ export function envTaskSecretKey(env: NodeJS.ProcessEnv = process.env): Buffer |
 
 /** The key in-process backends seal with (and hand to their worker threads). */
 export function inProcessTaskSecretKey(): Buffer {
-  return installed ?? envTaskSecretKey() ?? (generated ??= randomBytes(TASK_SECRET_KEY_BYTES));
+  return (inProcess ??= installed ?? envTaskSecretKey() ?? randomBytes(TASK_SECRET_KEY_BYTES));
 }
 
 /** A worker thread adopts its parent's key (LocalBackend passes it in workerData). */
@@ -41,9 +42,19 @@ export function installTaskSecretKey(key: Buffer): void {
 /** Opens a value a task carries; plain values pass through unchanged. */
 export function unsealTaskSecret(value: string, what: string): string {
   if (!isSealed(value)) return value;
-  const key = installed ?? envTaskSecretKey() ?? generated;
-  if (!key) throw new TaskSecretKeyMissingError(what, 'executor');
-  return unseal(value, key, what);
+  // One process may hold an in-process key and KJOB_TASK_SECRET_KEY (a driver with a local and a
+  // redis session): GCM's authentication tells which one sealed the value.
+  const keys = [...new Set([installed, envTaskSecretKey(), inProcess].filter((k): k is Buffer => k !== undefined))];
+  if (keys.length === 0) throw new TaskSecretKeyMissingError(what, 'executor');
+  let failure: unknown;
+  for (const key of keys) {
+    try {
+      return unseal(value, key, what);
+    } catch (e) {
+      failure = e;
+    }
+  }
+  throw failure;
 }
 
 const inProcessSealer: TaskSecretSealer = {

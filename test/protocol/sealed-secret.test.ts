@@ -90,6 +90,22 @@ describe('sealed task secrets', () => {
     assert.equal(resolveExecutorCli({ master: 'redis://127.0.0.1:6379' }, { KJOB_TASK_SECRET_KEY: randomBytes(32).toString('base64') }).url, 'redis://127.0.0.1:6379');
   });
 
+  it('one process with an in-process key and KJOB_TASK_SECRET_KEY opens what either sealed', () => {
+    const saved = process.env['KJOB_TASK_SECRET_KEY'];
+    try {
+      const local = taskSecretSealerFor('local[2]');
+      const before = local.seal('one', 'x');
+      process.env['KJOB_TASK_SECRET_KEY'] = randomBytes(32).toString('hex');
+      const after = local.seal('two', 'x');
+      const cluster = taskSecretSealerFor('redis://h:1').seal('three', 'x');
+      assert.deepEqual([before, after, cluster].map((v) => unsealTaskSecret(v, 'x')), ['one', 'two', 'three']);
+      assert.throws(() => unsealTaskSecret(seal('four', randomBytes(32)), 'x'), TaskSecretUnsealError);
+    } finally {
+      if (saved === undefined) delete process.env['KJOB_TASK_SECRET_KEY'];
+      else process.env['KJOB_TASK_SECRET_KEY'] = saved;
+    }
+  });
+
   it('a blob URL carries its SAS sealed and resolveLocation opens it', () => {
     const sealer = taskSecretSealerFor('local[1]');
     const url = `http://127.0.0.1:10000/devstoreaccount1/c/dir/part-0.parquet?${SAS}`;
