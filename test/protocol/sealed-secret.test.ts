@@ -8,7 +8,7 @@ import { taskSecretSealerFor, unsealTaskSecret } from '../../src/protocol/task-s
 import { sealLocationSas } from '../../src/datasource/storage/sealed-location.js';
 import { resolveLocation } from '../../src/datasource/storage/location.js';
 import { resolveExecutorCli } from '../../src/cli/commands/executor-options.js';
-import { IngestionStorageParameters } from '../../src/datasource/kusto/storage/ingestion-storage.js';
+import { IngestionStorageParameters, withSealedIngestionStorage } from '../../src/datasource/kusto/storage/ingestion-storage.js';
 
 const SAS = 'sv=2023-01-03&se=2099-01-01&sr=c&sp=rl&sig=AbC%2Bdef%3D';
 
@@ -83,6 +83,10 @@ describe('sealed task secrets', () => {
     assert.equal(back.entries[1]!.userMsi, 'mi');
     const noSas = JSON.stringify([{ storageUrl: 'https://acct.blob.core.windows.net', containerName: 'c2' }]);
     assert.equal(IngestionStorageParameters.sealSas(noSas, taskSecretSealerFor('redis://x:1')), noSas, 'nothing to seal, no key needed');
+    const opts = withSealedIngestionStorage({ kustoTable: 'T', KustoIngestionStorageContainer: json }, taskSecretSealerFor('local[1]'));
+    assert.equal(opts['kustoTable'], 'T');
+    assert.ok(!JSON.stringify(opts).includes('INGESTSIG'));
+    assert.equal(IngestionStorageParameters.fromString(opts['KustoIngestionStorageContainer']!).entries[0]!.sas, '?sv=1&sig=INGESTSIG');
   });
 
   it('kjob executor refuses a malformed KJOB_TASK_SECRET_KEY at start-up', () => {

@@ -90,3 +90,14 @@ export class IngestionStorageParameters {
     return `IngestionStorageParameters [${this.toString()}]`;
   }
 }
+
+/**
+ * Sink options with `kustoIngestionStorageContainer`'s SAS sealed, for the write state executors
+ * receive (src/protocol/sealed-secret.ts). Call it before any side effect: a redis:// driver without
+ * KJOB_TASK_SECRET_KEY fails here with TaskSecretKeyMissingError.
+ */
+export function withSealedIngestionStorage(options: Readonly<Record<string, string>>, sealer: TaskSecretSealer): Record<string, string> {
+  const out: Record<string, string> = { ...options };
+  for (const [k, v] of Object.entries(options)) if (k.toLowerCase() === 'kustoingestionstoragecontainer' && v.trim() !== '') out[k] = IngestionStorageParameters.sealSas(v, sealer);
+  return out;
+}

@@ -37,6 +37,8 @@ import { driverClients, rememberDriverOptions } from './driver-clients.js';
 import { executorOptions, KUSTO_WRITE_STATE_VERSION, QUEUED_WAIT_CONF, type KustoWriteState } from './write-state.js';
 import { dropStagingTable } from './staging-cleanup.js';
 import { withRequestId } from './request-id.js';
+import { withSealedIngestionStorage } from '../storage/ingestion-storage.js';
+import { taskSecretSealerFor } from '../../../protocol/task-secret-key.js';
 
 /** Session conf: gzip level of the sink's blobs (1 fastest … 9 smallest). */
 export const GZIP_LEVEL_CONF = 'kjob.kusto.gzipLevel';
@@ -92,6 +94,8 @@ export async function prepareKustoWrite(schema: Schema, rawOptions: Readonly<Rec
 async function prepare(schema: Schema, rawOptions: Readonly<Record<string, string>>, o: ResolvedKustoSinkOptions, ctx: DriverContext): Promise<WriteJob> {
   const level = gzipLevel(ctx.conf);
   const prepareStarted = Date.now();
+  // The user container's SAS reaches executors sealed; sealed first, before any side effect.
+  const shippedOptions = withSealedIngestionStorage(rawOptions, ctx.taskSecrets ?? taskSecretSealerFor(undefined));
   const { engine } = await driverClients(o);
   const db = o.coordinates.database;
   const startedAt = new Date();
@@ -167,7 +171,7 @@ async function prepare(schema: Schema, rawOptions: Readonly<Record<string, strin
 
   const state: KustoWriteState = {
     v: KUSTO_WRITE_STATE_VERSION,
-    options: executorOptions(rawOptions, { requestId: o.requestId, ingestionPropertiesJson: propsJson }),
+    options: executorOptions(shippedOptions, { requestId: o.requestId, ingestionPropertiesJson: propsJson }),
     executorAuth: executorAuthOf(o.auth),
     stagingTable,
     blobNamePrefix,
