@@ -66,6 +66,8 @@ export class Scheduler {
       drainDelay: 1,
     });
     s.#worker.on('error', (err) => o.log.warn({ err: err.message }, 'scheduler worker error'));
+    // Failures of the scheduler's own bookkeeping (Redis gone mid-run …): the run's outcome may be unrecorded.
+    s.#worker.on('failed', (job, err) => o.log.error({ runId: job?.id, schedule: job?.data.schedule, err: err.message }, 'handling a due run failed'));
     const schedules = await s.#store.list();
     o.log.info({ schedulerId: s.schedulerId, store: o.display, prefix: o.prefix, concurrency: o.concurrency, schedules: schedules.length }, 'scheduler started');
     return s;
@@ -183,8 +185,28 @@ export class Scheduler {
       }
       const delay = retryDelayMs(attempt, this.#o.retryBaseMs);
       log.warn({ ...fields, retryInMs: delay, err: result.error }, 'scheduled run failed; retrying');
-      await new Promise((r) => setTimeout(r, delay));
+      if (!(await this.#sleepUnlessShutdown(delay))) {
+        log.error({ ...fields, attempts: attempt, err: result.error }, 'scheduled run failed (no retry: the scheduler shut down)');
+        return;
+      }
     }
+  }
+
+  /** False when shutdown's grace ran out during the wait. */
+  #sleepUnlessShutdown(ms: number): Promise<boolean> {
+    const signal = this.#shutdown.signal;
+    if (signal.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(true);
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(t);
+        resolve(false);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   #entry(def: ScheduleDefinition, due: DueRun, attempt: number, rest: Omit<RunHistoryEntry, 'runId' | 'schedule' | 'trigger' | 'attempt' | 'dueAt' | 'scheduler'>): RunHistoryEntry {
