@@ -46,8 +46,9 @@ describe('kustoIngestionStorageContainer', () => {
     assert.equal(await probe.count('db', 'U'), 3);
     const names: string[] = [];
     for await (const b of container.listBlobsFlat()) names.push(b.name);
-    assert.equal(names.length, 2);
-    assert.ok(names.every((n) => /^db_sparkTempTable_kusto_storage_U_.+_p[01]_a0_b0_kjob\.csv\.gz$/.test(n)), names.join(', '));
+    // The driver's write-task sizing reads both tiny partitions in one task: one blob.
+    assert.equal(names.length, 1);
+    assert.ok(names.every((n) => /^db_sparkTempTable_kusto_storage_U_.+_p0_a0_b0_kjob\.csv\.gz$/.test(n)), names.join(', '));
     assert.ok(!JSON.stringify(result).includes(sas.slice(sas.indexOf('sig=') + 4, sas.indexOf('sig=') + 14)));
   });
 });
