@@ -5,6 +5,7 @@ import type { CommitMessage, DataSource, DriverContext, PushdownOffer, ReadPlan,
 import { ConfigError } from '../../errors/kjob-error.js';
 import { listDataFiles } from '../storage/file-listing.js';
 import { effectiveSplitBytes } from '../storage/split-size.js';
+import { sealConfSasInSplits } from '../storage/seal-conf-sas.js';
 import { abortFileWriteJob, commitFileWriteJob, prepareFileWrite, TaskOutput, type FileWriteState } from '../storage/file-commit-protocol.js';
 import { parseCsvReadOptions, parseCsvWriteOptions } from './csv-options.js';
 import { parseDdlSchema } from './ddl-schema.js';
@@ -35,7 +36,7 @@ async function planRead(
   const required = pushdown.requiredColumns?.filter((c) => names.includes(c));
   const total = files.reduce((s, f) => s + f.size, 0);
   const splitBytes = effectiveSplitBytes(opts.maxSplitBytes, total, ctx.defaultParallelism, CSV_SPLIT_CAP);
-  const splits = planCsvSplits(files, splitBytes, opts.multiLine, names, required);
+  const splits = sealConfSasInSplits(all, planCsvSplits(files, splitBytes, opts.multiLine, names, required), ctx);
   ctx.log.debug({ files: files.length, splits: splits.length }, 'csv read planned');
   return { schema, splits };
 }

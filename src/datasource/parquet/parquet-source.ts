@@ -2,9 +2,7 @@ import { Field, Schema, type RecordBatch } from 'apache-arrow';
 import type { CommitMessage, DataSource, DriverContext, PushdownOffer, ReadPlan, SaveMode, Split, TaskContext, WriteJob } from '../datasource.js';
 import { ConfigError } from '../../errors/kjob-error.js';
 import { listDataFiles } from '../storage/file-listing.js';
-import { credentialsFromConf } from '../storage/location.js';
-import { sealLocationSas } from '../storage/sealed-location.js';
-import { taskSecretSealerFor } from '../../protocol/task-secret-key.js';
+import { sealConfSasInSplits } from '../storage/seal-conf-sas.js';
 import { abortFileWriteJob, commitFileWriteJob, prepareFileWrite, TaskOutput, type FileWriteState } from '../storage/file-commit-protocol.js';
 import { parseParquetReadOptions, parseParquetWriteOptions, codecFileTag, PARQUET_SPLIT_CAP } from './parquet-options.js';
 import { effectiveSplitBytes } from '../storage/split-size.js';
@@ -14,8 +12,6 @@ import { planParquetSplits, type ParquetSplit } from './parquet-splits.js';
 import { readParquetSplit } from './parquet-split-reader.js';
 import { emptyParquetFile, writeParquetFile, writerProperties } from './parquet-file-writer.js';
 import { PlanError } from '../../errors/kjob-error.js';
-
-const CONF_SAS = 'the SAS of the storage (from the session conf)';
 
 const isParquetName = (name: string): boolean => name.toLowerCase().endsWith('.parquet') || name.toLowerCase().endsWith('.parq');
 
@@ -53,10 +49,7 @@ async function planRead(
   const withGroups = files.map((f, i) => ({ location: f.location, size: f.size, rowGroups: footers[i]!.rowGroups }));
   const total = withGroups.reduce((s, f) => s + f.rowGroups.reduce((t, rg) => t + (required ? required.reduce((u, c) => u + (rg.columnBytes[c] ?? 0), 0) : rg.compressedBytes), 0), 0);
   const splitBytes = effectiveSplitBytes(opts.maxSplitBytes, total, ctx.defaultParallelism, PARQUET_SPLIT_CAP);
-  const planned = planParquetSplits(withGroups, splitBytes, required);
-  // A SAS that came from the session conf (wasbs://, abfss:// …) travels sealed, like the Kusto export's.
-  const sealer = ctx.taskSecrets ?? taskSecretSealerFor(undefined);
-  const splits = all.some(credentialsFromConf) ? planned.map((sp) => ({ ...sp, file: sealLocationSas(sp.file, sealer, CONF_SAS) })) : planned;
+  const splits = sealConfSasInSplits(all, planParquetSplits(withGroups, splitBytes, required), ctx);
   ctx.log.debug({ files: files.length, splits: splits.length, rows: footers.reduce((s, f) => s + f.numRows, 0) }, 'parquet read planned');
   return { schema, splits };
 }

@@ -1,4 +1,4 @@
-// Parquet files reached through a conf-resolved scheme (wasbs://, abfss:// … — here a test scheme
+// Parquet and CSV files reached through a conf-resolved scheme (wasbs://, abfss:// … — here a test scheme
 // resolving to Azurite) get their SAS from the session conf: the splits carry it sealed, executors
 // (no conf secrets in their task conf) open it at resolveLocation, and a redis:// driver without
 // KJOB_TASK_SECRET_KEY is refused. A plain SAS URL the user wrote in the path is left as it is.
@@ -9,16 +9,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Table, makeVector } from 'apache-arrow';
 import { parquetSource } from '../../../src/datasource/parquet/index.js';
+import { csvSource } from '../../../src/datasource/csv/index.js';
 import type { ParquetSplit } from '../../../src/datasource/parquet/index.js';
 import { registerSchemeResolver } from '../../../src/datasource/storage/location.js';
 import { parseBlobUrl } from '../../../src/datasource/storage/blob-url.js';
 import { taskSecretSealerFor } from '../../../src/protocol/task-secret-key.js';
 import { TaskSecretKeyMissingError } from '../../../src/protocol/sealed-secret.js';
 import { driverContext, taskContext, collect } from '../support.js';
-import { startAzurite, type TestAzurite } from '../storage/azurite-server.js';
-import { writeParquetFixture } from './fixtures.js';
+import { startAzurite, type TestAzurite } from './azurite-server.js';
+import { writeParquetFixture } from '../parquet/fixtures.js';
 
-describe('parquet source: a SAS from the session conf travels sealed', () => {
+describe('parquet and csv sources: a SAS from the session conf travels sealed', () => {
   let azurite: TestAzurite;
   let dir: string;
   let sig: string;
@@ -32,6 +33,8 @@ describe('parquet source: a SAS from the session conf travels sealed', () => {
     const file = path.join(dir, 'a.parquet');
     writeParquetFixture(file, new Table({ id: makeVector(Int32Array.from({ length: 200 }, (_, i) => i)) }), 50);
     await container.getBlockBlobClient('data/a.parquet').uploadData(readFileSync(file));
+    const csv = ['id,name', ...Array.from({ length: 300 }, (_, i) => `${i},"n, ${i}"`)].join('\n') + '\n';
+    await container.getBlockBlobClient('csv/a.csv').uploadData(Buffer.from(csv));
     const { sas } = azurite.containerSasUrl('confsas');
     sig = new URLSearchParams(sas).get('sig')!;
     conf = new Map([['kjobtest.sas', sas]]);
@@ -72,5 +75,21 @@ describe('parquet source: a SAS from the session conf travels sealed', () => {
     const { base, sas } = azurite.containerSasUrl('confsas');
     const plan = await parquetSource.planRead!({}, [`${base}/data/a.parquet?${sas}`], undefined, { filters: [] }, driverContext({ taskSecrets: taskSecretSealerFor('redis://127.0.0.1:6379') }));
     assert.ok((plan.splits as ParquetSplit[]).every((s) => s.file.endsWith(`?${sas}`)));
+  });
+
+  it('csv: byte-range splits hold the SAS sealed and the executor side reads every row', async () => {
+    const plan = await csvSource.planRead!({ header: 'true', maxSplitBytes: '1000' }, ['kjobtest://confsas/csv/a.csv'], undefined, { filters: [] }, driverContext({ conf, taskSecrets: taskSecretSealerFor('local[2]') }));
+    assert.ok(plan.splits.length > 1, 'several byte ranges');
+    const text = JSON.stringify(plan.splits);
+    assert.ok(!text.includes(sig) && !text.includes(encodeURIComponent(sig)), 'no SAS signature in the splits');
+    assert.ok(plan.splits.every((s) => /\?kjob-sealed:v1:/.test(String(s['file']))));
+    const ids: number[] = [];
+    for (const [i, split] of plan.splits.entries()) {
+      for (const b of await collect(csvSource.readSplit!(JSON.parse(JSON.stringify(split)), { header: 'true' }, plan.schema, taskContext(i)))) {
+        const col = b.getChild('id')!;
+        for (let r = 0; r < b.numRows; r++) ids.push(Number(col.get(r)));
+      }
+    }
+    assert.deepEqual(ids, Array.from({ length: 300 }, (_, i) => i));
   });
 });
