@@ -67,7 +67,7 @@ describe('scheduled ETL topology: redis + emulator + azurite + 2 executors + sch
     };
     cluster = await startCluster(url, prefix, [{ id: 'exec-1', env }, { id: 'exec-2', env }]);
     await store.connect(url);
-    await store.upsert(buildScheduleDefinition('hourly-load', `${ROOT}examples/hourly-incremental-load.ts`, { cron: '*/4 * * * * *', conf: ['kjob.kusto.queued.waitForIngestion=true'], timeout: '45s' }));
+    await store.upsert(buildScheduleDefinition('hourly-load', `${ROOT}examples/hourly-incremental-load.ts`, { cron: '*/4 * * * * *', conf: ['kjob.kusto.queued.waitForIngestion=true'], timeout: '120s' }));
     scheduler = spawnScheduler({ url, prefix, id: 'sched-1', env });
     await waitForLog(scheduler, /scheduler started/, 30_000);
   });
@@ -83,15 +83,17 @@ describe('scheduled ETL topology: redis + emulator + azurite + 2 executors + sch
   });
 
   it('the scheduled example job loads new files once: history shows rows and request ids, Kusto holds every row once', async () => {
-    const first = await until('a first successful run', async () => (await succeeded())[0], 60_000, logs);
+    const first = await until('a first successful run', async () => (await succeeded())[0], 180_000, logs);
     assert.equal(first.rowsWritten, 900, 'the first run loads both landing files');
     assert.ok(first.requestIds && first.requestIds.length === 2, `one Kusto request id per file: ${JSON.stringify(first.requestIds)}`);
     assert.equal(first.exitCode, 0);
 
     const added = Date.now();
     await upload('2026-01-01T02.parquet', range(900, 300));
+    // (Generous time limits: on a loaded machine one run of the example, a fresh `kjob submit` process on
+    // the cluster, can take a minute; here it usually takes 10-20 s.)
     // A run that starts after the upload sees three files, of which two are already in the table.
-    const later = await until('a run after the new file', async () => (await succeeded()).find((e: RunHistoryEntry) => Date.parse(e.startedAt!) > added), 60_000, logs);
+    const later = await until('a run after the new file', async () => (await succeeded()).find((e: RunHistoryEntry) => Date.parse(e.startedAt!) > added), 180_000, logs);
     assert.equal(later.rowsWritten, 300, 'only the new file is loaded; the files of the first run are skipped');
 
     assert.equal(await probe.count('db', 'Events'), 1200);
