@@ -33,6 +33,12 @@ export interface ResolvedKustoSinkOptions extends ResolvedKustoCommonOptions {
   /** `writeEnableAsync`. */
   readonly isAsync: boolean;
   readonly pollingOnDriver: boolean;
+  /**
+   * `pollingOnDriver=false` given explicitly: the ingestion polling runs as a task on an executor. Unset,
+   * kjob polls on the driver (executors would need to trust the status-table endpoint's certificate;
+   * see write/README.md).
+   */
+  readonly pollingOnExecutor: boolean;
   /** Roll over to a new blob after this many uncompressed CSV bytes. */
   readonly clientBatchingLimitBytes: number;
   /** The user's properties (never mutated; see SparkIngestionProperties.with). */
@@ -111,6 +117,7 @@ export function resolveKustoSinkOptions(input: OptionInput): ResolvedKustoSinkOp
     adjustSchema,
     isAsync: o.boolean(S.writeEnableAsync, false),
     pollingOnDriver: o.boolean(S.pollingOnDriver, false),
+    pollingOnExecutor: o.has(S.pollingOnDriver) && !o.boolean(S.pollingOnDriver, false),
     clientBatchingLimitBytes: o.integer(S.clientBatchingLimit, 300, { min: 1, max: 1_000_000 }) * MB,
     ingestionProperties,
     stagingResourcesAutoCleanupTimeoutSeconds: o.integer(S.stagingResourcesAutoCleanupTimeout, 604_800, { min: 1 }),

@@ -81,9 +81,9 @@ async function finalizeKustoWrite(state: KustoWriteState, o: ResolvedKustoSinkOp
   let move: MoveResult | undefined;
   let skippedByTags: string[] | undefined;
   let polledBy: string | undefined;
-  // pollingOnDriver=false: an executor polls (a task of this job); the driver only moves extents.
+  // pollingOnDriver=false given: an executor polls (a task of this job); the driver only moves extents.
   const poll = async (table: string): Promise<void> => {
-    const remote = o.pollingOnDriver ? undefined : await pollOnExecutor(state, o, blobs, table, ctx);
+    const remote = o.pollingOnExecutor ? await pollOnExecutor(state, o, blobs, table, ctx) : undefined;
     if (remote) {
       polledBy = remote.executorId;
       return;
