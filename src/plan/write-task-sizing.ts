@@ -82,6 +82,43 @@ export function groupConsecutive(sizes: readonly (number | undefined)[], target:
   return groups;
 }
 
+/**
+ * Balanced consecutive grouping: k = ceil(total / target) groups of about total / k each (so a total
+ * just above the target gives two halves, not a full group and a crumb). Each input goes to the group
+ * its midpoint falls in, and a group never passes the target (an input above it stays alone); inputs
+ * of unknown size stay alone too.
+ */
+export function groupBalanced(sizes: readonly (number | undefined)[], target: number): number[][] {
+  const total = sizes.reduce<number>((n, s) => n + (s ?? 0), 0);
+  const k = Math.max(1, Math.ceil(total / Math.max(1, target)));
+  const share = total / k;
+  const groups: number[][] = [];
+  let key = '';
+  let segment = 0;
+  let cum = 0;
+  let groupBytes = 0;
+  sizes.forEach((size, i) => {
+    if (size === undefined) {
+      groups.push([i]);
+      segment++;
+      key = '';
+      return;
+    }
+    const index = share > 0 ? Math.min(k - 1, Math.floor((cum + size / 2) / share)) : 0;
+    cum += size;
+    const next = `${segment}:${index}`;
+    // A new group at each share boundary, and before a group would pass the target (a lone input may).
+    if (next !== key || groupBytes + size > target) {
+      groups.push([]);
+      groupBytes = 0;
+    }
+    key = next;
+    groupBytes += size;
+    groups[groups.length - 1]!.push(i);
+  });
+  return groups;
+}
+
 /** One task input per group: a lone input as it was, several as a group read in order. */
 export function regroupInputs(inputs: readonly TaskInput[], groups: readonly (readonly number[])[]): TaskInput[] {
   const seen = new Set<number>();
@@ -102,10 +139,10 @@ export interface WriteTaskSizing {
   readonly targetBytes: number;
 }
 
-/** The whole rule: estimate, target = clamp(total / parallelism, min, max), consecutive grouping. */
+/** The whole rule: estimate, target = clamp(total / parallelism, min, max), balanced consecutive grouping. */
 export function sizeWriteTasks(inputs: readonly TaskInput[], o: { readonly factor: ExpansionFactor; readonly parallelism: number; readonly minBytes: number; readonly maxBytes: number }): WriteTaskSizing {
   const sizes = inputs.map((i) => estimatedOutputBytes(i, o.factor));
   const total = sizes.reduce<number>((n, s) => n + (s ?? 0), 0);
   const target = writeTaskTargetBytes(total, o.parallelism, o.minBytes, o.maxBytes);
-  return { inputs: regroupInputs(inputs, groupConsecutive(sizes, target)), estimatedBytes: total, targetBytes: target };
+  return { inputs: regroupInputs(inputs, groupBalanced(sizes, target)), estimatedBytes: total, targetBytes: target };
 }

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { estimatedOutputBytes, groupConsecutive, regroupInputs, sizeWriteTasks, writeTaskTargetBytes } from '../../src/plan/write-task-sizing.js';
+import { estimatedOutputBytes, groupBalanced, groupConsecutive, regroupInputs, sizeWriteTasks, writeTaskTargetBytes } from '../../src/plan/write-task-sizing.js';
 import type { LeafSpec, TaskInput } from '../../src/plan/task-plan.js';
 
 const MB = 1024 * 1024;
@@ -23,6 +23,15 @@ describe('write-task sizing', () => {
   it('a huge input stays alone; unknown sizes are never grouped', () => {
     assert.deepEqual(groupConsecutive([10, 500, 10, 10], 100), [[0], [1], [2, 3]]);
     assert.deepEqual(groupConsecutive([10, undefined, 10, 10], 100), [[0], [1], [2, 3]]);
+  });
+
+  it('balanced grouping: a total just above the target makes two halves, not a group and a crumb', () => {
+    // 11 inputs of 10 for a target of 100: greedy gives [10 inputs][1 input]; balanced 6 + 5.
+    const sizes = Array.from({ length: 11 }, () => 10);
+    assert.deepEqual(groupConsecutive(sizes, 100).map((g) => g.length), [10, 1]);
+    assert.deepEqual(groupBalanced(sizes, 100).map((g) => g.length), [5, 6]);
+    assert.deepEqual(groupBalanced([10, 500, 10, 10], 100).map((g) => g.length), [1, 1, 2]);
+    assert.deepEqual(groupBalanced([10, undefined, 10, 10], 100), [[0], [1], [2, 3]]);
   });
 
   it('many tiny splits (small data) become one task', () => {
