@@ -80,7 +80,8 @@ if (what === 'all' || what === 'e2e') {
   const { lateFlights } = await import('../examples/main-job.js');
   const emu = await startEmulator({ defaultBatchingPolicy: { maximumBatchingTimeSpanMs: 1000, maximumNumberOfItems: 500, maximumRawDataSizeMB: 1024 }, dataManagement: { dmPollIntervalMs: 100 } });
   const untrust = trustEmulatorCertificate(emu.dataManagement.caCertPath!);
-  const spark = await Session.builder().appName('kusto-write-bench').master('local[2]').config('kjob.progress', 'off').getOrCreate();
+  // KJOB_BENCH_TASK_SIZING=off compares with one write task per partition (kjob.kusto.writeTaskSizing).
+  const spark = await Session.builder().appName('kusto-write-bench').master('local[2]').config('kjob.progress', 'off').config('kjob.kusto.writeTaskSizing', process.env['KJOB_BENCH_TASK_SIZING'] ?? 'auto').getOrCreate();
   try {
     const { late } = lateFlights(spark);
     const t0 = performance.now();
