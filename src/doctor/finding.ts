@@ -21,17 +21,18 @@ export interface Finding {
 }
 
 export interface DoctorReport {
-  /** False when a finding failed (with `strict`, also when one warned). */
+  /** False when a finding failed or warned (with `ignoreWarnings`, only when one failed). */
   readonly ok: boolean;
   readonly findings: readonly Finding[];
 }
 
 /**
- * `warn` does not fail the report unless `strict`: a warning is something to look at (a leftover
- * staging table, a long batching time), not proof that jobs break; CI that wants it clean uses --strict.
+ * A warning is a problem the checklist found (a leftover staging table, a long batching time, a request
+ * id with no commands), so it fails the report like a failure does: scripts see non-zero. `info` never
+ * fails (e.g. a check the caller's role may not run). `ignoreWarnings` keeps exit 0 for warnings only.
  */
-export function reportOf(findings: readonly Finding[], { strict = false }: { strict?: boolean } = {}): DoctorReport {
-  const bad = findings.some((f) => f.status === 'fail' || (strict && f.status === 'warn'));
+export function reportOf(findings: readonly Finding[], { ignoreWarnings = false }: { ignoreWarnings?: boolean } = {}): DoctorReport {
+  const bad = findings.some((f) => f.status === 'fail' || (!ignoreWarnings && f.status === 'warn'));
   return { ok: !bad, findings };
 }
 

@@ -12,7 +12,7 @@ export function renderReport(report: DoctorReport, header: string): string {
   for (const f of report.findings) {
     lines.push(`${MARK[f.status]} ${f.title}`);
     if (f.detail) lines.push(...indent(f.detail, '    '));
-    if (f.status === 'fail' || f.status === 'warn') {
+    if (f.status !== 'ok') {
       if (f.cause) lines.push(...indent(f.cause, '    cause: '));
       if (f.resolution) lines.push(...indent(f.resolution, '    fix:   '));
     }

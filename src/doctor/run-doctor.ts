@@ -45,11 +45,11 @@ function messageOf(e: unknown): string {
   return redact(e instanceof Error ? e.message : String(e));
 }
 
-/** A check whose command failed: reported, not thrown. */
+/** A check whose command failed: reported (as information: it says nothing about the jobs), not thrown. */
 function skipped(check: CheckName, command: string, e: unknown): Finding {
   return {
     check,
-    status: 'warn',
+    status: 'info',
     title: `Check '${check}' could not run: ${command.split(' |')[0]} failed`,
     detail: messageOf(e),
     cause: 'The service refused the command (often a missing role: .show commands of other principals and .show ingestion failures need Database Admin or Monitor).',

@@ -175,10 +175,11 @@ describe('doctor report', () => {
     { check: 'connectivity', status: 'ok', title: 'Connected' },
     { check: 'temp-tables', status: 'warn', title: 'leftovers', detail: 'a\nb', cause: 'killed jobs', resolution: 'drop them' },
   ];
-  it('warn fails only with strict; fail always', () => {
-    assert.deepEqual([reportOf(fs).ok, exitCodeOf(reportOf(fs))], [true, 0]);
-    assert.deepEqual([reportOf(fs, { strict: true }).ok, exitCodeOf(reportOf(fs, { strict: true }))], [false, 1]);
-    assert.equal(reportOf([...fs, { check: 'table', status: 'fail', title: 'x' }]).ok, false);
+  it('a warning is a problem unless ignoreWarnings; a failure always; info never', () => {
+    assert.deepEqual([reportOf(fs).ok, exitCodeOf(reportOf(fs))], [false, 1]);
+    assert.deepEqual([reportOf(fs, { ignoreWarnings: true }).ok, exitCodeOf(reportOf(fs, { ignoreWarnings: true }))], [true, 0]);
+    assert.equal(reportOf([...fs, { check: 'table', status: 'fail', title: 'x' }], { ignoreWarnings: true }).ok, false);
+    assert.equal(reportOf([fs[0]!, { check: 'roles', status: 'info', title: 'refused', cause: 'c' }]).ok, true);
   });
   it('renders ✔ / ✘ / ! lines with indented details, cause and fix', () => {
     const text = renderReport(reportOf([...fs, { check: 'table', status: 'fail', title: 'gone', cause: 'c', resolution: 'r' }]), 'head');

@@ -145,13 +145,13 @@ describe('kjob doctor against the emulator', () => {
     assert.match(commands[0]!.title, /No commands or queries found/);
   });
 
-  it('a missing table fails with the sink\'s guidance; a clean database reports ok even with --strict', async () => {
+  it('a missing table fails with the sink\'s guidance; a clean database reports ok', async () => {
     await kusto.executeMgmt('clean', '.create table Good (a:long)');
     const missing = await runDoctor(inProcess(), { clusterUrl: emu.clusterUrl, database: 'clean', table: 'Nope', sinceMs: 3_600_000, timeoutLimitSeconds: 172_800 });
     assert.deepEqual(missing.findings.filter((f) => f.check === 'table').map((f) => f.status), ['fail']);
     assert.equal(missing.findings.filter((f) => f.check === 'ingestion-failures').length, 0, 'no table, no further table checks');
     const clean = await runDoctor(inProcess(), { clusterUrl: emu.clusterUrl, database: 'clean', table: 'Good', sinceMs: 3_600_000, timeoutLimitSeconds: 172_800 });
-    const report = reportOf(clean.findings, { strict: true });
+    const report = reportOf(clean.findings);
     assert.equal(report.ok, true, JSON.stringify(report.findings.filter((f) => f.status !== 'ok' && f.status !== 'info')));
     assert.deepEqual(clean.leftovers, []);
     const unknown = await runDoctor(inProcess(), { clusterUrl: emu.clusterUrl, database: 'nosuchdb', table: 'T', sinceMs: 3_600_000, timeoutLimitSeconds: 172_800 });
@@ -192,7 +192,7 @@ describe('kjob doctor against the emulator', () => {
       return { out, io: { write: (t: string) => void (out.written += t), note: (t: string) => void (out.noted += t), interactive: true, confirm: async (q: string) => (out.questions.push(q), answer) } };
     };
     const no = io(false);
-    assert.equal(await runDoctorCommand(resolveDoctorOptions({ cluster: emu.clusterUrl, database: db, cleanup: true, json: true }, {}), no.io), 0);
+    assert.equal(await runDoctorCommand(resolveDoctorOptions({ cluster: emu.clusterUrl, database: db, cleanup: true, json: true }, {}), no.io), 1, 'the leftovers stay: a problem');
     assert.equal(no.out.questions.length, 1);
     assert.match(no.out.questions[0]!, /^Drop these 3 table\(s\) from 'doc'\?/);
     assert.match(no.out.noted, new RegExp(`${staging} \\(3 row\\(s\\)\\)`));

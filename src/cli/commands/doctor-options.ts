@@ -20,7 +20,7 @@ export interface DoctorCliInput {
   since?: string;
   timeoutLimit?: string;
   json?: boolean;
-  strict?: boolean;
+  ignoreWarnings?: boolean;
   cleanup?: boolean;
   yes?: boolean;
   appId?: string;
@@ -40,7 +40,7 @@ export interface ResolvedDoctorOptions {
   readonly sinceMs: number;
   readonly timeoutLimitSeconds: number;
   readonly json: boolean;
-  readonly strict: boolean;
+  readonly ignoreWarnings: boolean;
   readonly cleanup: boolean;
   readonly yes: boolean;
 }
@@ -94,7 +94,7 @@ export function resolveDoctorOptions(input: DoctorCliInput, env: NodeJS.ProcessE
     sinceMs: parseSince(input.since ?? DEFAULT_SINCE),
     timeoutLimitSeconds,
     json: input.json === true,
-    strict: input.strict === true,
+    ignoreWarnings: input.ignoreWarnings === true,
     cleanup: input.cleanup === true,
     yes: input.yes === true,
   };

@@ -8,8 +8,8 @@ import { DEFAULT_SINCE, resolveDoctorOptions, type DoctorCliInput, type Resolved
 
 /**
  * `kjob doctor --cluster <url> --database <db> [--request-id <id>] [--table <t>] [--json] [--cleanup [--yes]]`:
- * the troubleshooting checklist (src/doctor). Exit codes: 0 nothing wrong, 1 a finding failed (with
- * --strict also a warning), 2 bad usage or the cluster could not be reached.
+ * the troubleshooting checklist (src/doctor). Exit codes: 0 nothing wrong, 1 a finding failed or warned
+ * (warnings only: 0 with --ignore-warnings), 2 bad usage or the cluster could not be reached.
  */
 const USAGE_EXIT = 2;
 
@@ -61,7 +61,7 @@ export async function runDoctorCommand(o: ResolvedDoctorOptions, io: DoctorIo = 
     let findings = run.findings;
     const header = `kjob doctor: ${o.engineUrl}, database '${o.database}' (${describeKustoAuth(o.auth)})`;
     const print = () => {
-      const report = d.reportOf(findings, { strict: o.strict });
+      const report = d.reportOf(findings, { ignoreWarnings: o.ignoreWarnings });
       io.write(o.json ? d.renderJson(report) : d.renderReport(report, header));
       return report;
     };
@@ -102,7 +102,7 @@ export const command: CommandModule = {
       .option('--since <duration>', 'window of the ingestion failures, e.g. 6h, 2d', DEFAULT_SINCE)
       .option('--timeout-limit <seconds>', "the sink's timeoutLimit the batching policy is judged against (default 172800)")
       .option('--json', 'print {ok, findings:[…]} as JSON')
-      .option('--strict', 'exit 1 on warnings too (default: only on failures)')
+      .option('--ignore-warnings', 'exit 0 when only warnings were found (default: a warning is a problem, exit 1)')
       .option('--cleanup', 'drop leftover sparkTempTable_* tables (only those of --request-id when given); asks first')
       .option('--yes', 'with --cleanup: do not ask')
       .option('--app-id <id>', 'AAD application id (secret from KUSTO_AAD_APP_SECRET, or --cert-path)')
