@@ -13,4 +13,4 @@ export type { FaultSpec, ActiveFault } from './faults/fault-registry.js';
 export { FAULT_COMMAND_HELP } from './faults/fault-command.js';
 export type { AuthOptions } from './auth/auth-hook.js';
 export type { DatabaseRole } from './auth/role-store.js';
-export { trustEmulatorCertificate } from './dm/trust-certificate.js';
+export { trustEmulatorCertificate } from '../util/tls-trust.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Client, kustoTrustedEndpoints } from 'azure-kusto-data';
 import { Session } from '../../src/driver/session.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator.js';
-import { trustEmulatorCertificate } from '../../src/emulator/dm/trust-certificate.js';
+import { trustEmulatorCertificate } from '../../src/util/tls-trust.js';
 import { ensureSelfSignedCertificate } from '../../src/emulator/dm/self-signed-cert.js';
 import { startAzurite, type RunningAzurite } from '../../src/emulator/dm/azurite-in-process.js';
 import { devStorageAccount, toConnectionString } from '../../src/emulator/dm/storage-account.js';

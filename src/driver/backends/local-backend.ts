@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { ExecutorInfo, SchedulerBackend, StageListener, StageSpec, TaskDescription, TaskResult } from '../../protocol/task.js';
 import type { TaskFailure } from '../../protocol/task-failure.js';
 import { inProcessTaskSecretKey } from '../../protocol/task-secret-key.js';
+import { trustedCertificatePems } from '../../util/tls-trust.js';
 import { retryDelayMs } from './backend-options.js';
 import type { FromLocalWorker, ToLocalWorker } from './local-worker-messages.js';
 import { StageTracker } from './stage-tracker.js';
@@ -134,7 +135,7 @@ export class LocalBackend implements SchedulerBackend {
 
   #spawn(slot: Slot): Worker {
     // The task secret key travels in memory only (sealed secrets in tasks: src/protocol/task-secret-key.ts).
-    const worker = new Worker(BOOTSTRAP, { name: slot.executorId, env: process.env, workerData: { taskSecretKey: inProcessTaskSecretKey() } });
+    const worker = new Worker(BOOTSTRAP, { name: slot.executorId, env: process.env, workerData: { taskSecretKey: inProcessTaskSecretKey(), trustedPems: trustedCertificatePems() } });
     worker.unref();
     worker.on('message', (msg: FromLocalWorker) => {
       const busy = slot.busy;

@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { runTask } from '../../executor/task-runner.js';
 import { toTaskFailure } from '../../protocol/task-failure.js';
 import { installTaskSecretKey } from '../../protocol/task-secret-key.js';
+import { trustCertificatePem } from '../../util/tls-trust.js';
 import type { FromLocalWorker, ToLocalWorker } from './local-worker-messages.js';
 
 /**
@@ -13,6 +14,8 @@ if (!port) throw new Error('local-worker.ts must run inside a worker thread (sta
 // The parent's task secret key opens the secrets its tasks carry sealed.
 const key = (workerData as { taskSecretKey?: Uint8Array } | null)?.taskSecretKey;
 if (key) installTaskSecretKey(Buffer.from(key));
+// Certificates the driver trusts in process (trustEmulatorCertificate) hold for its executor threads too.
+for (const pem of (workerData as { trustedPems?: string[] } | null)?.trustedPems ?? []) trustCertificatePem(pem);
 
 const controllers = new Map<string, AbortController>();
 

@@ -2,7 +2,8 @@ import tls from 'node:tls';
 import { readFileSync } from 'node:fs';
 
 /**
- * Makes THIS process trust the emulator's self-signed table certificate, for in-process tests and
+ * Makes THIS process (and the local[N] worker threads it starts afterwards: trustedCertificatePems)
+ * trust the emulator's self-signed table certificate, for in-process tests and
  * tools that cannot be restarted with NODE_EXTRA_CA_CERTS (Node reads that variable only at start).
  *
  * Why a patch: the ingest SDK builds its status-table client without any TLS option, and the Azure
@@ -21,6 +22,19 @@ let original: CreateSecureContext | undefined;
 export function trustEmulatorCertificate(certPath: string): () => void {
   const pem = readFileSync(certPath, 'utf8');
   if (!/-----BEGIN CERTIFICATE-----/.test(pem)) throw new Error(`${certPath} is not a PEM certificate`);
+  return trustCertificatePem(pem);
+}
+
+/**
+ * The certificates trusted through this module, for worker threads: a thread has its own copy of the
+ * `tls` module, so the patch does not reach it — the local[N] backend hands these over at spawn.
+ */
+export function trustedCertificatePems(): string[] {
+  return patches.map((p) => p.pem);
+}
+
+/** trustEmulatorCertificate for a PEM text. */
+export function trustCertificatePem(pem: string): () => void {
   const entry = { pem };
   patches.push(entry);
   if (!original) {

@@ -2,15 +2,17 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from 'azure-kusto-data';
 import { DataFormat, IngestClient, IngestionProperties, ReportLevel, ReportMethod, StreamDescriptor } from 'azure-kusto-ingest';
-import { startEmulator, type RunningEmulator } from '../../../src/emulator/start-emulator.js';
-import { trustEmulatorCertificate } from '../../../src/emulator/dm/trust-certificate.js';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator.js';
+import { trustEmulatorCertificate } from '../../src/util/tls-trust.js';
+import { Session } from '../../src/driver/session.js';
 
 /** Table reporting in the same process, trusting the table certificate without NODE_EXTRA_CA_CERTS. */
 describe('trustEmulatorCertificate (in-process table reporting)', () => {
   let emu: RunningEmulator;
   let untrust: (() => void) | undefined;
   before(async () => {
-    emu = await startEmulator({ dataManagement: { dmPollIntervalMs: 50 } });
+    // A certificate of its own (not the harness's NODE_EXTRA_CA_CERTS one): only the patch can trust it.
+    emu = await startEmulator({ defaultBatchingPolicy: { maximumBatchingTimeSpanMs: 200, maximumNumberOfItems: 500, maximumRawDataSizeMB: 1024 }, dataManagement: { dmPollIntervalMs: 50 } });
     const k = new Client(emu.clusterUrl);
     await k.executeMgmt('db', '.create table S (a:long)');
     k.close();
@@ -37,6 +39,20 @@ describe('trustEmulatorCertificate (in-process table reporting)', () => {
       assert.equal(row['Status'], 'Succeeded');
     } finally {
       client.close();
+    }
+  });
+
+  it('local[N] executor threads trust it too: a Transactional write polled on an executor (pollingOnDriver=false)', async () => {
+    untrust ??= trustEmulatorCertificate(emu.dataManagement.caCertPath!);
+    const spark = await Session.builder().appName('tls trust threads').master('local[2]').config('kjob.task.maxAttempts', 1).getOrCreate();
+    try {
+      const df = spark.createDataFrame(Array.from({ length: 20 }, (_, i) => ({ id: i })), 'id bigint', { partitions: 2 });
+      const options = { kustoCluster: emu.clusterUrl, kustoDatabase: 'db', kustoTable: 'Threads', tableCreateOptions: 'CreateIfNotExist', pollingOnDriver: 'false', timeoutLimit: '60' };
+      const r = await df.write.format('kusto').options(options).mode('append').save();
+      assert.match(String((r.detail as { ingestionPolledBy?: string }).ingestionPolledBy), /^local-\d+$/, 'polled in a worker thread');
+      assert.equal(r.rows, 20);
+    } finally {
+      await spark.stop();
     }
   });
 });
