@@ -1,8 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { DuckDBInstance } from '@duckdb/node-api';
 
 export const ROOT = new URL('../../../', import.meta.url).pathname;
 const BIN = `${ROOT}bin/kjob.js`;
+
+/**
+ * The task secret key every driver and executor of these test clusters shares, as a deployment's
+ * do (README: KJOB_TASK_SECRET_KEY); a test that wants it missing or different passes its own env.
+ */
+const CLUSTER_TASK_SECRET_KEY = randomBytes(32).toString('base64');
 
 /** A `node bin/kjob.js executor` process, with its stderr (JSON log lines) kept for assertions. */
 export interface ExecutorProcess {
@@ -16,7 +23,7 @@ export function spawnExecutor(opts: { url: string; prefix: string; id: string; c
   const child = spawn(
     process.execPath,
     [BIN, 'executor', '--master', opts.url, '--prefix', opts.prefix, '--id', opts.id, '--cores', String(opts.cores ?? 1), '--lock-duration-ms', '3000', '--stalled-interval-ms', '1000', '--grace-ms', '2000'],
-    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LOG_LEVEL: 'info', ...opts.env } },
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, KJOB_TASK_SECRET_KEY: CLUSTER_TASK_SECRET_KEY, LOG_LEVEL: 'info', ...opts.env } },
   );
   const log: string[] = [];
   child.stderr!.setEncoding('utf8').on('data', (d: string) => log.push(...d.split('\n').filter(Boolean)));
@@ -33,7 +40,7 @@ export interface SubmitOutcome {
 /** Runs `node bin/kjob.js submit …` to completion. */
 export function runSubmit(args: string[], env: Record<string, string>, timeoutMs = 120_000): Promise<SubmitOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'submit', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn', KJOB_PROGRESS: 'log', ...env } });
+    const child = spawn(process.execPath, [BIN, 'submit', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KJOB_TASK_SECRET_KEY: CLUSTER_TASK_SECRET_KEY, LOG_LEVEL: 'warn', KJOB_PROGRESS: 'log', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
