@@ -76,7 +76,13 @@ export async function writeLateFlightsToKusto(late: DataFrame): Promise<void> {
     const phases = detail.phases ?? {};
     console.log(`                    of which: waiting for ingestion ${((phases['pollIngestionMs'] ?? 0) / 1000).toFixed(1)} s (batching policy), moving extents ${((phases['moveExtentsMs'] ?? 0) / 1000).toFixed(1)} s`);
     const client = new Client(cluster);
+    let tableRows = saved.rows;
     try {
+      // A cluster of your own (KUSTO_CLUSTER_URL) may hold earlier runs' rows: the read-back then checks
+      // against the table's count; this process's own emulator must hold exactly what was written.
+      const counted = await client.execute(database, 'LateFlights | count');
+      tableRows = Number(counted.primaryResults[0]!.rows().next().value?.toJSON<{ Count: number }>().Count);
+      if (emulator && tableRows !== saved.rows) throw new Error(`LateFlights holds ${tableRows} rows, ${saved.rows} were written`);
       const result = await client.execute(database, 'LateFlights | summarize flights = count(), avg_delay = round(avg(delay), 1) by delay_bucket | order by flights desc');
       console.log('queried back        LateFlights | summarize … by delay_bucket');
       for (const row of result.primaryResults[0]!.rows()) {
@@ -88,7 +94,7 @@ export async function writeLateFlightsToKusto(late: DataFrame): Promise<void> {
     }
     const { Session } = await import('kjob');
     const spark = Session.active();
-    if (spark) await readLateFlightsFromKusto(spark, cluster, database, saved.rows);
+    if (spark) await readLateFlightsFromKusto(spark, cluster, database, tableRows);
   } finally {
     untrust?.();
     await emulator?.stop();
@@ -105,7 +111,7 @@ export async function readLateFlightsFromKusto(spark: Session, cluster: string, 
   const started = performance.now();
   const table = await spark.read.format('kusto').options({ ...base, kustoQuery: 'LateFlights', readMode: 'ForceDistributedMode' }).load().select('delay', 'delay_bucket').toArrow();
   const seconds = (performance.now() - started) / 1000;
-  if (table.numRows !== expectedRows) throw new Error(`Kusto read-back returned ${table.numRows} rows, ${expectedRows} were written`);
+  if (table.numRows !== expectedRows) throw new Error(`Kusto read-back returned ${table.numRows} rows, the table holds ${expectedRows}`);
   console.log(`kusto read          ${table.numRows.toLocaleString('en-US')} rows ← ${database}.LateFlights (Distributed: export + Parquet) in ${seconds.toFixed(2)} s, ${Math.round(table.numRows / seconds).toLocaleString('en-US')} rows/s`);
   console.log('kusto read (Single) LateFlights | summarize flights = count(), max_delay = max(delay) by delay_bucket');
   await spark.read.format('kusto').options({ ...base, kustoQuery: 'LateFlights | summarize flights = count(), max_delay = max(delay) by delay_bucket | order by flights desc' }).load().show();
