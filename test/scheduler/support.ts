@@ -1,46 +1,19 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { ROOT } from '../cluster/support/cluster-processes.js';
+import { spawn } from 'node:child_process';
+import { ROOT, spawnLogged, stopAll, waitForLog, type LoggedProcess } from '../cluster/support/cluster-processes.js';
 
 const BIN = `${ROOT}bin/kjob.js`;
 
 /** A `node bin/kjob.js scheduler` process with its stderr (JSON log lines and the runs' output) kept. */
-export interface SchedulerProcess {
-  readonly id: string;
-  readonly child: ChildProcess;
-  readonly log: string[];
-  exited(): Promise<number | null>;
-}
+export type SchedulerProcess = LoggedProcess;
 
 export function spawnScheduler(opts: { url: string; prefix: string; id: string; env?: Record<string, string>; extraArgs?: string[] }): SchedulerProcess {
-  const child = spawn(process.execPath, [BIN, 'scheduler', '--master', opts.url, '--id', opts.id, '--grace', '2s', ...(opts.extraArgs ?? [])], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, LOG_LEVEL: 'info', KJOB_REDIS_PREFIX: opts.prefix, ...opts.env },
-  });
-  const log: string[] = [];
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => log.push(...d.split('\n').filter(Boolean)));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { id: opts.id, child, log, exited: () => exit };
+  return spawnLogged(opts.id, ['scheduler', '--master', opts.url, '--id', opts.id, '--grace', '2s', ...(opts.extraArgs ?? [])], { ...process.env, LOG_LEVEL: 'info', KJOB_REDIS_PREFIX: opts.prefix, ...opts.env });
 }
 
-export async function stopSchedulers(all: readonly SchedulerProcess[]): Promise<void> {
-  await Promise.all(
-    all.map(async (s) => {
-      if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGTERM');
-      const t = setTimeout(() => s.child.kill('SIGKILL'), 15_000);
-      await s.exited();
-      clearTimeout(t);
-    }),
-  );
-}
+/** Schedulers get longer than executors to stop: a run's grace, then its child's SIGTERM → SIGKILL. */
+export const stopSchedulers = (all: readonly SchedulerProcess[]): Promise<void> => stopAll(all, 15_000);
 
-export async function waitForLog(s: SchedulerProcess, pattern: RegExp, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!s.log.some((l) => pattern.test(l))) {
-    if (Date.now() > deadline) throw new Error(`scheduler ${s.id} never logged ${pattern}; log:\n${s.log.join('\n')}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { waitForLog };
 
 /** Runs `node bin/kjob.js <args>` to completion. */
 export function kjob(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {

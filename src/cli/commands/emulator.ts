@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../errors/kjob-error.js';
 import { childLogger } from '../../util/logger.js';
 import type { CommandModule } from '../command-module.js';
+import { runUntilSignal } from '../run-until-signal.js';
 
 /**
  * `kjob emulator [--port N] [--host H] [--data-dir D]`: runs the local Kusto emulator until
@@ -68,20 +69,7 @@ export const command: CommandModule = {
           process.stdout.write(`NODE_EXTRA_CA_CERTS=${emu.dataManagement.caCertPath}\n`);
         } else process.stdout.write(`KUSTO_STORAGE_BLOB_ENDPOINT=${emu.dataManagement.blobEndpoint}\n`);
         log.info({ clusterUrl: emu.clusterUrl, dataDir: opts.dataDir ?? null }, 'Kusto emulator ready');
-        await new Promise<void>((resolve) => {
-          let stopping = false;
-          const stop = (signal: string) => {
-            if (stopping) return;
-            stopping = true;
-            log.info({ signal }, 'stopping Kusto emulator');
-            void emu.stop().then(resolve, (err: unknown) => {
-              log.error({ err }, 'error while stopping the emulator');
-              resolve();
-            });
-          };
-          process.once('SIGINT', () => stop('SIGINT'));
-          process.once('SIGTERM', () => stop('SIGTERM'));
-        });
+        await runUntilSignal(log, () => emu.stop());
       });
   },
 };

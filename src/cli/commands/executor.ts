@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CommandModule } from '../command-module.js';
 import { logger } from '../../util/logger.js';
 import { resolveExecutorCli, type ExecutorCliInput } from './executor-options.js';
+import { runUntilSignal } from '../run-until-signal.js';
 
 /**
  * `kjob executor --master redis://host:port[/db] [--cores N]`: serves the tasks of every kjob
@@ -25,17 +26,7 @@ export const command: CommandModule = {
         const log = logger().child({ component: 'executor' });
         const { Executor } = await import('../../executor/executor.js');
         const executor = await Executor.start({ ...opts, log });
-        await new Promise<void>((resolve) => {
-          const stop = (signal: string) => {
-            log.info({ signal }, 'stop requested');
-            executor.shutdown(opts.graceMs).then(resolve, (err: Error) => {
-              log.error({ err: err.message }, 'shutdown failed');
-              resolve();
-            });
-          };
-          process.once('SIGTERM', () => stop('SIGTERM'));
-          process.once('SIGINT', () => stop('SIGINT'));
-        });
+        await runUntilSignal(log, () => executor.shutdown(opts.graceMs), { graceMs: opts.graceMs });
         process.exit(0);
       });
   },

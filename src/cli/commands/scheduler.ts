@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CommandModule } from '../command-module.js';
 import { logger } from '../../util/logger.js';
 import { resolveSchedulerCli, type SchedulerCliInput } from './scheduler-options.js';
+import { runUntilSignal } from '../run-until-signal.js';
 
 /**
  * `kjob scheduler --master redis://host:port`: starts a `kjob submit` child for every due run of the
@@ -24,17 +25,7 @@ export const command: CommandModule = {
         const log = logger().child({ component: 'scheduler' });
         const { Scheduler } = await import('../../scheduler/scheduler.js');
         const scheduler = await Scheduler.start({ ...opts, log });
-        await new Promise<void>((resolve) => {
-          const stop = (signal: string) => {
-            log.info({ signal, graceMs: opts.graceMs }, 'stop requested');
-            scheduler.shutdown(opts.graceMs).then(resolve, (err: Error) => {
-              log.error({ err: err.message }, 'shutdown failed');
-              resolve();
-            });
-          };
-          process.once('SIGTERM', () => stop('SIGTERM'));
-          process.once('SIGINT', () => stop('SIGINT'));
-        });
+        await runUntilSignal(log, () => scheduler.shutdown(opts.graceMs), { graceMs: opts.graceMs });
         process.exit(0);
       });
   },

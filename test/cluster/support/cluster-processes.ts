@@ -11,24 +11,32 @@ const BIN = `${ROOT}bin/kjob.js`;
  */
 const CLUSTER_TASK_SECRET_KEY = randomBytes(32).toString('base64');
 
-/** A `node bin/kjob.js executor` process, with its stderr (JSON log lines) kept for assertions. */
-export interface ExecutorProcess {
+/** A `node bin/kjob.js <command>` child process, with its stderr (JSON log lines) kept for assertions. */
+export interface LoggedProcess {
   readonly id: string;
   readonly child: ChildProcess;
   readonly log: string[];
   exited(): Promise<number | null>;
 }
 
-export function spawnExecutor(opts: { url: string; prefix: string; id: string; cores?: number; env?: Record<string, string> }): ExecutorProcess {
-  const child = spawn(
-    process.execPath,
-    [BIN, 'executor', '--master', opts.url, '--prefix', opts.prefix, '--id', opts.id, '--cores', String(opts.cores ?? 1), '--lock-duration-ms', '3000', '--stalled-interval-ms', '1000', '--grace-ms', '2000'],
-    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, KJOB_TASK_SECRET_KEY: CLUSTER_TASK_SECRET_KEY, LOG_LEVEL: 'info', ...opts.env } },
-  );
+/** A `node bin/kjob.js executor` process. */
+export type ExecutorProcess = LoggedProcess;
+
+/** Spawns `node bin/kjob.js <args>` and keeps its stderr lines. */
+export function spawnLogged(id: string, args: string[], env: Record<string, string | undefined>): LoggedProcess {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env });
   const log: string[] = [];
   child.stderr!.setEncoding('utf8').on('data', (d: string) => log.push(...d.split('\n').filter(Boolean)));
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { id: opts.id, child, log, exited: () => exit };
+  return { id, child, log, exited: () => exit };
+}
+
+export function spawnExecutor(opts: { url: string; prefix: string; id: string; cores?: number; env?: Record<string, string> }): ExecutorProcess {
+  return spawnLogged(
+    opts.id,
+    ['executor', '--master', opts.url, '--prefix', opts.prefix, '--id', opts.id, '--cores', String(opts.cores ?? 1), '--lock-duration-ms', '3000', '--stalled-interval-ms', '1000', '--grace-ms', '2000'],
+    { ...process.env, KJOB_TASK_SECRET_KEY: CLUSTER_TASK_SECRET_KEY, LOG_LEVEL: 'info', ...opts.env },
+  );
 }
 
 export interface SubmitOutcome {
@@ -56,21 +64,22 @@ export function runSubmit(args: string[], env: Record<string, string>, timeoutMs
   });
 }
 
-export async function stopAll(executors: readonly ExecutorProcess[]): Promise<void> {
+/** SIGTERM to each process still running, SIGKILL after `killAfterMs`; resolves when all exited. */
+export async function stopAll(processes: readonly LoggedProcess[], killAfterMs = 5000): Promise<void> {
   await Promise.all(
-    executors.map(async (e) => {
-      if (e.child.exitCode === null && e.child.signalCode === null) e.child.kill('SIGTERM');
-      const t = setTimeout(() => e.child.kill('SIGKILL'), 5000);
-      await e.exited();
+    processes.map(async (p) => {
+      if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
+      const t = setTimeout(() => p.child.kill('SIGKILL'), killAfterMs);
+      await p.exited();
       clearTimeout(t);
     }),
   );
 }
 
-export async function waitForLog(e: ExecutorProcess, pattern: RegExp, timeoutMs: number): Promise<void> {
+export async function waitForLog(p: LoggedProcess, pattern: RegExp, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!e.log.some((l) => pattern.test(l))) {
-    if (Date.now() > deadline) throw new Error(`executor ${e.id} never logged ${pattern}; log:\n${e.log.join('\n')}`);
+  while (!p.log.some((l) => pattern.test(l))) {
+    if (Date.now() > deadline) throw new Error(`process ${p.id} never logged ${pattern}; log:\n${p.log.join('\n')}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
