@@ -1,34 +1,19 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Session } from '../../../../src/driver/session.js';
-import type { RunningEmulator } from '../../../../src/emulator/start-emulator.js';
 import { kustoAsyncWrite } from '../../../../src/datasource/kusto/write/index.js';
-import { KustoProbe, sinkOptions, startSinkTestEmulator } from './support.js';
+import { sinkOptions, useSinkTestContext } from './support.js';
 
-let emu: RunningEmulator;
-let spark: Session;
-let probe: KustoProbe;
+const sink = useSinkTestContext('kusto async', { 'kjob.task.maxAttempts': 1 });
 
-before(async () => {
-  emu = await startSinkTestEmulator();
-  probe = new KustoProbe(emu.clusterUrl);
-  spark = await Session.builder().appName('kusto async').master('local[2]').config('kjob.task.maxAttempts', 1).getOrCreate();
-});
-after(async () => {
-  await spark?.stop();
-  probe?.close();
-  await emu?.stop();
-});
-
-const rows = (n: number) => spark.createDataFrame(Array.from({ length: n }, (_, i) => ({ id: i, name: `r${i}` })), 'id bigint, name string', { partitions: 2 });
-const asyncOptions = (table: string, requestId: string) => sinkOptions(emu.clusterUrl, table, { tableCreateOptions: 'CreateIfNotExist', writeEnableAsync: 'true', requestId });
+const rows = (n: number) => sink.spark.createDataFrame(Array.from({ length: n }, (_, i) => ({ id: i, name: `r${i}` })), 'id bigint, name string', { partitions: 2 });
+const asyncOptions = (table: string, requestId: string) => sinkOptions(sink.emu.clusterUrl, table, { tableCreateOptions: 'CreateIfNotExist', writeEnableAsync: 'true', requestId });
 
 describe('writeEnableAsync: save() returns at once with a handle', () => {
   it('returns before any row is visible; the handle (and save().outcome) resolves with the summary', async () => {
-    await probe.rows('db', '.create table AsyncA (id:long, name:string)');
+    await sink.probe.rows('db', '.create table AsyncA (id:long, name:string)');
     const result = await rows(50).write.format('kusto').options(asyncOptions('AsyncA', 'async-a')).mode('append').save();
     // At this point the tasks have not even run: nothing can be in the destination.
-    assert.equal(await probe.count('db', 'AsyncA'), 0);
+    assert.equal(await sink.probe.count('db', 'AsyncA'), 0);
     assert.deepEqual(result.detail, { requestId: 'async-a', writeMode: 'Transactional', table: 'AsyncA', async: true });
     assert.equal(result.rows, 0);
     const handle = kustoAsyncWrite('async-a');
@@ -37,11 +22,11 @@ describe('writeEnableAsync: save() returns at once with a handle', () => {
     assert.equal(summary.rows, 50);
     assert.equal((summary.detail as { requestId: string }).requestId, 'async-a');
     assert.equal((await result.outcome).rows, 50);
-    assert.equal(await probe.count('db', 'AsyncA'), 50);
+    assert.equal(await sink.probe.count('db', 'AsyncA'), 50);
   });
 
   it('an injected ingestion failure is reported through the handle with the request id; destination untouched', async () => {
-    await probe.rows('db', '.emulator fault ingestion fail 1 table * ');
+    await sink.probe.rows('db', '.emulator fault ingestion fail 1 table * ');
     try {
       const result = await rows(10).write.format('kusto').options(asyncOptions('AsyncF', 'async-f')).mode('append').save();
       assert.equal(result.rows, 0);
@@ -51,9 +36,9 @@ describe('writeEnableAsync: save() returns at once with a handle', () => {
         assert.equal(e.errorCode, 'General_InjectedIngestionFailure');
         return true;
       });
-      assert.equal(await probe.count('db', 'AsyncF'), 0);
+      assert.equal(await sink.probe.count('db', 'AsyncF'), 0);
     } finally {
-      await probe.rows('db', '.emulator fault clear');
+      await sink.probe.rows('db', '.emulator fault clear');
     }
   });
 
@@ -62,9 +47,9 @@ describe('writeEnableAsync: save() returns at once with a handle', () => {
     let settled = false;
     void result.outcome!.then(() => (settled = true), () => (settled = true));
     assert.equal(settled, false);
-    await spark.stop();
+    await sink.spark.stop();
     assert.equal(settled, true);
     assert.equal((await result.outcome!).rows, 20);
-    assert.equal(await probe.count('db', 'AsyncS'), 20);
+    assert.equal(await sink.probe.count('db', 'AsyncS'), 20);
   });
 });

@@ -1,41 +1,26 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { Session } from '../../../../src/driver/session.js';
 import { col, concat, lit } from '../../../../src/plan/functions.js';
-import type { RunningEmulator } from '../../../../src/emulator/start-emulator.js';
-import { KustoProbe, sinkOptions, startSinkTestEmulator } from './support.js';
+import { sinkOptions, useSinkTestContext, type KustoProbe } from './support.js';
 import './fixtures/retry-functions.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/retry-functions.ts', import.meta.url));
-let emu: RunningEmulator;
-let spark: Session;
-let probe: KustoProbe;
-
-before(async () => {
-  emu = await startSinkTestEmulator();
-  probe = new KustoProbe(emu.clusterUrl);
-  spark = await Session.builder().appName('exactly once').master('local[2]').config('kjob.jobModule', fixture).config('kjob.task.maxAttempts', 3).getOrCreate();
-});
-after(async () => {
-  await spark?.stop();
-  probe?.close();
-  await emu?.stop();
-});
+const sink = useSinkTestContext('exactly once', { 'kjob.jobModule': fixture, 'kjob.task.maxAttempts': 3 });
 
 // ~2.4 MB of CSV per partition: with clientBatchingLimit=1 each attempt seals and queues blobs before it ends.
 const rows = 200_000;
 const data = () =>
-  spark
+  sink.spark
     .range(0, rows, 1, { partitions: 2 })
     .withColumn('pad', concat(lit('row-'), col('id').cast('string')))
     .mapPartitions('failFirstAttemptOfPartition0');
 
 describe('exactly-once under task retries', () => {
   it('Transactional: the failed attempt\'s staged extents are dropped, the destination holds every row once', async () => {
-    const result = await data().write.format('kusto').options(sinkOptions(emu.clusterUrl, 'Once', { tableCreateOptions: 'CreateIfNotExist', clientBatchingLimit: '1' })).mode('append').save();
+    const result = await data().write.format('kusto').options(sinkOptions(sink.emu.clusterUrl, 'Once', { tableCreateOptions: 'CreateIfNotExist', clientBatchingLimit: '1' })).mode('append').save();
     assert.equal(result.rows, rows);
-    const r = await probe.rows('db', 'Once | summarize n = count(), d = dcount(id), s = sum(id)');
+    const r = await sink.probe.rows('db', 'Once | summarize n = count(), d = dcount(id), s = sum(id)');
     assert.equal(Number(r[0]!['n']), rows);
     assert.equal(Number(r[0]!['d']), rows);
     assert.equal(BigInt(String(r[0]!['s'])), BigInt(rows) * BigInt(rows - 1) / 2n);
@@ -44,28 +29,28 @@ describe('exactly-once under task retries', () => {
   });
 
   it('Queued: a re-run of the same tasks (same requestId) is Skipped blob by blob', async () => {
-    const options = sinkOptions(emu.clusterUrl, 'QOnce', { tableCreateOptions: 'CreateIfNotExist', clientBatchingLimit: '1', writeMode: 'Queued', requestId: 'fixed-request-1' });
+    const options = sinkOptions(sink.emu.clusterUrl, 'QOnce', { tableCreateOptions: 'CreateIfNotExist', clientBatchingLimit: '1', writeMode: 'Queued', requestId: 'fixed-request-1' });
     await data().write.format('kusto').options(options).mode('append').save();
-    await waitForCount(probe, 'QOnce', rows);
+    await waitForCount(sink.probe, 'QOnce', rows);
     // The same write again: every blob carries the same ingest-by tag and ingestIfNotExists.
     await data().write.format('kusto').options(options).mode('append').save();
     await new Promise((r) => setTimeout(r, 2000));
-    assert.equal(await probe.count('db', 'QOnce'), rows);
+    assert.equal(await sink.probe.count('db', 'QOnce'), rows);
   });
 });
 
 describe('a write whose task fails for good', () => {
   it('Transactional: the job fails with the task error, the staging table is dropped, the destination untouched', async () => {
-    const df = spark.range(0, 50_000, 1, { partitions: 2 }).withColumn('pad', concat(lit('row-'), col('id').cast('string'))).mapPartitions('alwaysFailPartition1');
-    await assert.rejects(df.write.format('kusto').options(sinkOptions(emu.clusterUrl, 'Never', { tableCreateOptions: 'CreateIfNotExist' })).mode('append').save(), /partition 1 always fails/);
-    assert.equal(await probe.count('db', 'Never'), 0);
-    assert.deepEqual((await probe.tables('db')).filter((t) => t.startsWith('sparkTempTable_')), []);
+    const df = sink.spark.range(0, 50_000, 1, { partitions: 2 }).withColumn('pad', concat(lit('row-'), col('id').cast('string'))).mapPartitions('alwaysFailPartition1');
+    await assert.rejects(df.write.format('kusto').options(sinkOptions(sink.emu.clusterUrl, 'Never', { tableCreateOptions: 'CreateIfNotExist' })).mode('append').save(), /partition 1 always fails/);
+    assert.equal(await sink.probe.count('db', 'Never'), 0);
+    assert.deepEqual((await sink.probe.tables('db')).filter((t) => t.startsWith('sparkTempTable_')), []);
   });
   it('an empty DataFrame writes nothing and leaves no staging table', async () => {
-    const result = await spark.range(0, 10, 1, { partitions: 2 }).filter(col('id').lt(0)).write.format('kusto').options(sinkOptions(emu.clusterUrl, 'Empty', { tableCreateOptions: 'CreateIfNotExist' })).mode('append').save();
+    const result = await sink.spark.range(0, 10, 1, { partitions: 2 }).filter(col('id').lt(0)).write.format('kusto').options(sinkOptions(sink.emu.clusterUrl, 'Empty', { tableCreateOptions: 'CreateIfNotExist' })).mode('append').save();
     assert.equal(result.rows, 0);
-    assert.equal(await probe.count('db', 'Empty'), 0);
-    assert.deepEqual((await probe.tables('db')).filter((t) => t.startsWith('sparkTempTable_')), []);
+    assert.equal(await sink.probe.count('db', 'Empty'), 0);
+    assert.deepEqual((await sink.probe.tables('db')).filter((t) => t.startsWith('sparkTempTable_')), []);
   });
 });
 

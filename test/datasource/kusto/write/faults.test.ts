@@ -1,30 +1,16 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Session } from '../../../../src/driver/session.js';
-import type { RunningEmulator } from '../../../../src/emulator/start-emulator.js';
-import { KustoProbe, sinkOptions, startSinkTestEmulator } from './support.js';
+import { sinkOptions, useSinkTestContext } from './support.js';
 
 /** The troubleshooting guide's error rows, reproduced with the emulator's fault injection. */
-let emu: RunningEmulator;
-let spark: Session;
-let probe: KustoProbe;
-
-before(async () => {
-  emu = await startSinkTestEmulator();
-  probe = new KustoProbe(emu.clusterUrl);
-  spark = await Session.builder().appName('kusto faults').master('local[2]').config('kjob.task.maxAttempts', 1).config('kjob.kusto.storageAttempts', 2).getOrCreate();
+const sink = useSinkTestContext('kusto faults', { 'kjob.task.maxAttempts': 1, 'kjob.kusto.storageAttempts': 2 }, async ({ probe }) => {
   for (const t of ['F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7']) await probe.rows('db', `.create table ${t} (id:long, name:string)`);
 });
-after(async () => {
-  await spark?.stop();
-  probe?.close();
-  await emu?.stop();
-});
 
-const fault = (text: string) => probe.rows('db', `.emulator fault ${text}`);
-const df = () => spark.createDataFrame([{ id: 1, name: 'a' }, { id: 2, name: 'b' }], 'id bigint, name string', { partitions: 2 });
-const write = (table: string, extra: Record<string, string> = {}) => df().write.format('kusto').options(sinkOptions(emu.clusterUrl, table, extra)).mode('append').save();
-const stagingTables = async () => (await probe.tables('db')).filter((t) => t.startsWith('sparkTempTable_'));
+const fault = (text: string) => sink.probe.rows('db', `.emulator fault ${text}`);
+const df = () => sink.spark.createDataFrame([{ id: 1, name: 'a' }, { id: 2, name: 'b' }], 'id bigint, name string', { partitions: 2 });
+const write = (table: string, extra: Record<string, string> = {}) => df().write.format('kusto').options(sinkOptions(sink.emu.clusterUrl, table, extra)).mode('append').save();
+const stagingTables = async () => (await sink.probe.tables('db')).filter((t) => t.startsWith('sparkTempTable_'));
 
 describe('error rows of the troubleshooting guide', () => {
   // First in the file: the executors' ingest clients have not cached any storage yet.
@@ -35,7 +21,7 @@ describe('error rows of the troubleshooting guide', () => {
     } finally {
       await fault('clear');
     }
-    assert.equal(await probe.count('db', 'F1'), 0);
+    assert.equal(await sink.probe.count('db', 'F1'), 0);
     assert.deepEqual(await stagingTables(), []);
   });
 
@@ -44,8 +30,8 @@ describe('error rows of the troubleshooting guide', () => {
     await fault('fail 1 status 503 on mgmt matching "policy merge"');
     const r = await write('F2');
     assert.equal(r.rows, 2);
-    assert.equal(await probe.count('db', 'F2'), 2);
-    assert.deepEqual(await probe.rows('db', '.emulator faults'), []);
+    assert.equal(await sink.probe.count('db', 'F2'), 2);
+    assert.deepEqual(await sink.probe.rows('db', '.emulator faults'), []);
   });
 
   it('an ingestion Failed status fails the write with failureStatus and errorCode; destination untouched', async () => {
@@ -60,7 +46,7 @@ describe('error rows of the troubleshooting guide', () => {
       return true;
     });
     await fault('clear');
-    assert.equal(await probe.count('db', 'F3'), 0);
+    assert.equal(await sink.probe.count('db', 'F3'), 0);
     assert.deepEqual(await stagingTables(), []);
   });
 
@@ -76,7 +62,7 @@ describe('error rows of the troubleshooting guide', () => {
     } finally {
       await fault('clear');
     }
-    assert.equal(await probe.count('db', 'F3'), 0);
+    assert.equal(await sink.probe.count('db', 'F3'), 0);
     assert.deepEqual(await stagingTables(), []);
   });
 
@@ -84,7 +70,7 @@ describe('error rows of the troubleshooting guide', () => {
     await fault('move-extents fail 2');
     const r = await write('F4');
     assert.equal((r.detail as { moveRetries: number }).moveRetries, 2);
-    assert.equal(await probe.count('db', 'F4'), 2);
+    assert.equal(await sink.probe.count('db', 'F4'), 2);
     assert.deepEqual(await stagingTables(), []);
   });
 
@@ -101,25 +87,25 @@ describe('error rows of the troubleshooting guide', () => {
     } finally {
       await fault('clear');
     }
-    assert.equal(await probe.count('db', 'F5'), 0);
+    assert.equal(await sink.probe.count('db', 'F5'), 0);
     assert.deepEqual(await stagingTables(), []);
   });
 
   it('… and a user-named temp table is kept on failure for inspection, dropped on success', async () => {
-    await probe.rows('db', '.create table UserTmp (id:long, name:string)');
+    await sink.probe.rows('db', '.create table UserTmp (id:long, name:string)');
     await fault('move-extents fail 0');
     try {
       await assert.rejects(write('F6', { maxRetriesOnMoveExtents: '0', tempTableName: 'UserTmp' }), /Failed to move extents after 1 tries\./);
     } finally {
       await fault('clear');
     }
-    assert.equal(await probe.count('db', 'F6'), 0);
-    assert.equal(await probe.count('db', 'UserTmp'), 2);
-    await probe.rows('db', '.drop table UserTmp');
-    await probe.rows('db', '.create table UserTmp (id:long, name:string)');
+    assert.equal(await sink.probe.count('db', 'F6'), 0);
+    assert.equal(await sink.probe.count('db', 'UserTmp'), 2);
+    await sink.probe.rows('db', '.drop table UserTmp');
+    await sink.probe.rows('db', '.create table UserTmp (id:long, name:string)');
     await write('F6', { tempTableName: 'UserTmp' });
-    assert.equal(await probe.count('db', 'F6'), 2);
-    assert.ok(!(await probe.tables('db')).includes('UserTmp'));
+    assert.equal(await sink.probe.count('db', 'F6'), 2);
+    assert.ok(!(await sink.probe.tables('db')).includes('UserTmp'));
   });
 
   it('ingestion still Pending at timeoutLimit: the timeout names MaximumBatchingTimeSpan', async () => {
@@ -134,7 +120,7 @@ describe('error rows of the troubleshooting guide', () => {
     } finally {
       await fault('clear');
     }
-    assert.equal(await probe.count('db', 'F7'), 0);
+    assert.equal(await sink.probe.count('db', 'F7'), 0);
     assert.deepEqual(await stagingTables(), []);
   });
 });

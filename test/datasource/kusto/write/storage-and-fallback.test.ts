@@ -1,49 +1,35 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BlobServiceClient, ContainerSASPermissions } from '@azure/storage-blob';
-import { Session } from '../../../../src/driver/session.js';
-import type { RunningEmulator } from '../../../../src/emulator/start-emulator.js';
-import { KustoProbe, sinkOptions, startSinkTestEmulator } from './support.js';
+import { sinkOptions, useSinkTestContext } from './support.js';
 
-let emu: RunningEmulator;
-let spark: Session;
-let probe: KustoProbe;
-
-before(async () => {
-  emu = await startSinkTestEmulator();
-  probe = new KustoProbe(emu.clusterUrl);
-  spark = await Session.builder().appName('kusto storage').master('local[2]').config('kjob.task.maxAttempts', 1).getOrCreate();
+const sink = useSinkTestContext('kusto storage', { 'kjob.task.maxAttempts': 1 }, async ({ probe }) => {
   await probe.rows('db', '.create table U (id:long, name:string)');
   await probe.rows('db', '.create table S (id:long, name:string)');
   await probe.rows('db', '.alter table S policy streamingingestion enable');
-});
-after(async () => {
-  await spark?.stop();
-  probe?.close();
-  await emu?.stop();
 });
 
 async function waitForCount(table: string, expected: number): Promise<void> {
   const deadline = Date.now() + 30_000;
   let n = 0;
-  while (Date.now() < deadline && (n = await probe.count('db', table)) < expected) await new Promise((r) => setTimeout(r, 200));
+  while (Date.now() < deadline && (n = await sink.probe.count('db', table)) < expected) await new Promise((r) => setTimeout(r, 200));
   assert.equal(n, expected);
 }
 
-const df = () => spark.createDataFrame([{ id: 1, name: 'a' }, { id: 2, name: 'b' }, { id: 3, name: 'c' }], 'id bigint, name string', { partitions: 2 });
+const df = () => sink.spark.createDataFrame([{ id: 1, name: 'a' }, { id: 2, name: 'b' }, { id: 3, name: 'c' }], 'id bigint, name string', { partitions: 2 });
 
 describe('kustoIngestionStorageContainer', () => {
   it('blobs go to the user\'s container (SAS used verbatim), not the cluster\'s temporary storage', async () => {
-    const service = BlobServiceClient.fromConnectionString(emu.dataManagement.connectionString);
+    const service = BlobServiceClient.fromConnectionString(sink.emu.dataManagement.connectionString);
     const container = service.getContainerClient('user-ingest');
     await container.createIfNotExists();
     const sasUrl = await container.generateSasUrl({ permissions: ContainerSASPermissions.parse('rcwl'), expiresOn: new Date(Date.now() + 3_600_000) });
     const [base, sas] = sasUrl.split('?') as [string, string];
     const storageUrl = base.slice(0, base.lastIndexOf('/'));
     const option = JSON.stringify([{ storageUrl, containerName: 'user-ingest', sas: `?${sas}` }]);
-    const result = await df().write.format('kusto').options(sinkOptions(emu.clusterUrl, 'U', { kustoIngestionStorageContainer: option })).mode('append').save();
+    const result = await df().write.format('kusto').options(sinkOptions(sink.emu.clusterUrl, 'U', { kustoIngestionStorageContainer: option })).mode('append').save();
     assert.equal(result.rows, 3);
-    assert.equal(await probe.count('db', 'U'), 3);
+    assert.equal(await sink.probe.count('db', 'U'), 3);
     const names: string[] = [];
     for await (const b of container.listBlobsFlat()) names.push(b.name);
     // The driver's write-task sizing reads both tiny partitions in one task: one blob.
@@ -55,11 +41,11 @@ describe('kustoIngestionStorageContainer', () => {
 
 describe('storage failures', () => {
   it('an upload refused by storage fails the task with IngestionServiceException, SAS signature redacted', async () => {
-    const service = BlobServiceClient.fromConnectionString(emu.dataManagement.connectionString);
+    const service = BlobServiceClient.fromConnectionString(sink.emu.dataManagement.connectionString);
     const storageUrl = service.url.replace(/\/+$/, '');
     const forged = '?sv=2022-11-02&ss=b&srt=co&sp=rwl&se=2099-01-01T00:00:00Z&sig=Zm9yZ2VkLXNpZ25hdHVyZQ%3D%3D';
     const option = JSON.stringify([{ storageUrl, containerName: 'user-ingest', sas: forged }]);
-    await assert.rejects(df().write.format('kusto').options(sinkOptions(emu.clusterUrl, 'U', { kustoIngestionStorageContainer: option, writeMode: 'Queued' })).mode('append').save(), (e: Error) => {
+    await assert.rejects(df().write.format('kusto').options(sinkOptions(sink.emu.clusterUrl, 'U', { kustoIngestionStorageContainer: option, writeMode: 'Queued' })).mode('append').save(), (e: Error) => {
       assert.match(e.message, /Uploading blob .*_kjob\.csv\.gz failed/);
       assert.ok(!e.message.includes('Zm9yZ2VkLXNpZ25hdHVyZQ'), e.message);
       assert.ok(!(e.stack ?? '').includes('Zm9yZ2VkLXNpZ25hdHVyZQ'));
@@ -70,15 +56,15 @@ describe('storage failures', () => {
 
 describe('KustoStreaming fallback', () => {
   it('streaming failures (3 tries) fall back to queued ingestion through ManagedStreamingIngestClient', async () => {
-    await probe.rows('db', '.emulator fault fail 6 status 503 on ingest');
+    await sink.probe.rows('db', '.emulator fault fail 6 status 503 on ingest');
     try {
-      const result = await df().write.format('kusto').options(sinkOptions(emu.clusterUrl, 'S', { writeMode: 'KustoStreaming' })).mode('append').save();
+      const result = await df().write.format('kusto').options(sinkOptions(sink.emu.clusterUrl, 'S', { writeMode: 'KustoStreaming' })).mode('append').save();
       assert.equal(result.rows, 3);
       // 2 partitions × 3 streaming tries consumed the 6 injected failures; the rows came by queue.
-      assert.deepEqual(await probe.rows('db', '.emulator faults'), []);
+      assert.deepEqual(await sink.probe.rows('db', '.emulator faults'), []);
       await waitForCount('S', 3);
     } finally {
-      await probe.rows('db', '.emulator fault clear');
+      await sink.probe.rows('db', '.emulator fault clear');
     }
   });
 });

@@ -3,7 +3,9 @@
  * certificate directory (scripts/run-tests.mjs exports KJOB_TEST_CERT_DIR and trusts the certificate
  * through NODE_EXTRA_CA_CERTS), so the driver's status-table poller reaches the https table endpoint.
  */
+import { after, before } from 'node:test';
 import { Client } from 'azure-kusto-data';
+import { Session } from '../../../../src/driver/session.js';
 import { startEmulator, type RunningEmulator } from '../../../../src/emulator/start-emulator.js';
 
 export async function startSinkTestEmulator(): Promise<RunningEmulator> {
@@ -42,4 +44,48 @@ export class KustoProbe {
 
 export function sinkOptions(clusterUrl: string, table: string, extra: Record<string, string> = {}): Record<string, string> {
   return { kustoCluster: clusterUrl, kustoDatabase: 'db', kustoTable: table, ...extra };
+}
+
+export interface SinkTestContext {
+  readonly emu: RunningEmulator;
+  readonly spark: Session;
+  readonly probe: KustoProbe;
+}
+
+/**
+ * The before/after pair every sink test file needs: an emulator, a probe on it and a local[2] session
+ * with the file's own conf; `setUp` runs once they exist (tables, policies). Fields are read lazily,
+ * inside the tests, after `before` has filled them.
+ */
+export function useSinkTestContext(
+  appName: string,
+  conf: Record<string, string | number> = {},
+  setUp?: (ctx: SinkTestContext) => Promise<void>,
+): SinkTestContext {
+  let emu: RunningEmulator | undefined;
+  let spark: Session | undefined;
+  let probe: KustoProbe | undefined;
+  const ready = <T>(value: T | undefined, name: string): T => {
+    if (value === undefined) throw new Error(`sink test context: ${name} is used before before() ran`);
+    return value;
+  };
+  const ctx: SinkTestContext = {
+    get emu() { return ready(emu, 'emu'); },
+    get spark() { return ready(spark, 'spark'); },
+    get probe() { return ready(probe, 'probe'); },
+  };
+  before(async () => {
+    emu = await startSinkTestEmulator();
+    probe = new KustoProbe(emu.clusterUrl);
+    let builder = Session.builder().appName(appName).master('local[2]');
+    for (const [key, value] of Object.entries(conf)) builder = builder.config(key, value);
+    spark = await builder.getOrCreate();
+    await setUp?.(ctx);
+  });
+  after(async () => {
+    await spark?.stop();
+    probe?.close();
+    await emu?.stop();
+  });
+  return ctx;
 }

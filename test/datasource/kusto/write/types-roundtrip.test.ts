@@ -1,24 +1,9 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Binary, Bool, DateDay, Decimal, Field, Float32, Float64, Int16, Int32, Int64, Int8, List, Map_, Struct, Table, TimestampMicrosecond, TimestampNanosecond, Uint32, Utf8, makeData, makeVector, vectorFromArray, type DataType } from 'apache-arrow';
-import { Session } from '../../../../src/driver/session.js';
-import type { RunningEmulator } from '../../../../src/emulator/start-emulator.js';
-import { KustoProbe, sinkOptions, startSinkTestEmulator } from './support.js';
+import { sinkOptions, useSinkTestContext } from './support.js';
 
-let emu: RunningEmulator;
-let spark: Session;
-let probe: KustoProbe;
-
-before(async () => {
-  emu = await startSinkTestEmulator();
-  probe = new KustoProbe(emu.clusterUrl);
-  spark = await Session.builder().appName('kusto types').master('local[2]').getOrCreate();
-});
-after(async () => {
-  await spark?.stop();
-  probe?.close();
-  await emu?.stop();
-});
+const sink = useSinkTestContext('kusto types');
 
 /** A 64-bit column straight from its values (Arrow's builders take timestamps as ms numbers). */
 function big(type: DataType, values: (bigint | null)[]) {
@@ -67,11 +52,11 @@ describe('Arrow types round trip through the Kusto sink', () => {
       // Maps travel through the task plan (schema JSON) and land as JSON objects (null values left out, as the connector's writer).
       m: vectorFromArray([new Map([['k"1', 1n], ['k2', null]]), new Map<string, bigint | null>(), null], new Map_(new Field('entries', new Struct([new Field('key', new Utf8(), false), new Field('value', new Int64(), true)]), false) as never)),
     });
-    await spark.createDataFrame(table).write.format('kusto').options(sinkOptions(emu.clusterUrl, 'Types', { tableCreateOptions: 'CreateIfNotExist' })).mode('append').save();
+    await sink.spark.createDataFrame(table).write.format('kusto').options(sinkOptions(sink.emu.clusterUrl, 'Types', { tableCreateOptions: 'CreateIfNotExist' })).mode('append').save();
 
-    const schema = String((await probe.rows('db', '.show table Types cslschema'))[0]!['Schema']).replace(/\s/g, '');
+    const schema = String((await sink.probe.rows('db', '.show table Types cslschema'))[0]!['Schema']).replace(/\s/g, '');
     assert.equal(schema, 'k:int,i8:int,i16:int,i64:long,u32:long,f32:real,f64:real,b:bool,s:string,bin:string,d:datetime,tsu:datetime,tsn:datetime,l:dynamic,dc:decimal,st:dynamic,m:dynamic');
-    const rows = await probe.rows(
+    const rows = await sink.probe.rows(
       'db',
       'Types | order by k asc | project k, i8 = tostring(i8), i16, i64 = tostring(i64), u32 = tostring(u32), f32 = tostring(f32), f64 = tostring(f64), b = tostring(b), s, bin, d = tostring(d), tsu = tostring(tsu), tsn = tostring(tsn), l = tostring(l), dc = tostring(dc), st = tostring(st), m = tostring(m)',
     );
