@@ -21,7 +21,7 @@ import { driverClients, driverOptionsOf, forgetDriverOptions } from './driver-cl
 import { moveAcceptedExtents, type MoveResult } from './move-extents.js';
 import { pollIngestionStatuses, statusTable } from './status-poller.js';
 import { pollOnExecutor } from './polling-task.js';
-import { dropStagingTable, rollBackMovedExtents } from './staging-cleanup.js';
+import { dropStagingTable, releaseAttemptTags, rollBackMovedExtents } from './staging-cleanup.js';
 import type { KustoCommitDetail } from './write-task.js';
 
 /** Blobs are most efficient for Kusto between 100 MB and 1 GB of raw data (adx-mon's lesson). */
@@ -81,6 +81,7 @@ async function finalizeKustoWrite(state: KustoWriteState, o: ResolvedKustoSinkOp
   let move: MoveResult | undefined;
   let skippedByTags: string[] | undefined;
   let polledBy: string | undefined;
+  let attemptTagsReleased: boolean | undefined;
   // pollingOnDriver=false given: an executor polls (a task of this job); the driver only moves extents.
   const poll = async (table: string): Promise<void> => {
     const remote = o.pollingOnExecutor ? await pollOnExecutor(state, o, blobs, table, ctx) : undefined;
@@ -125,6 +126,7 @@ async function finalizeKustoWrite(state: KustoWriteState, o: ResolvedKustoSinkOp
             await rollBackMovedExtents(engine, o, acceptedTags, ctx.log);
             throw e;
           }
+          if (move.extentsMoved > 0) attemptTagsReleased = await releaseAttemptTags(engine, o, acceptedTags, clock, ctx.log);
         }
         phases['moveExtentsMs'] = clock.now() - t;
       }
@@ -150,6 +152,7 @@ async function finalizeKustoWrite(state: KustoWriteState, o: ResolvedKustoSinkOp
     phases,
     ...(skippedByTags ? { skippedByIngestIfNotExists: skippedByTags } : {}),
     ...(polledBy ? { ingestionPolledBy: polledBy } : {}),
+    ...(attemptTagsReleased !== undefined ? { attemptTagsReleased } : {}),
   };
   ctx.log.info(detail, 'Kusto write committed');
   return { rows, bytes, detail };
