@@ -7,6 +7,8 @@ import {
   DateUnit,
   Decimal,
   Duration,
+  FixedSizeBinary,
+  Float16,
   Float32,
   Float64,
   Int,
@@ -14,8 +16,12 @@ import {
   Int32,
   Int64,
   Int8,
+  Interval,
+  IntervalUnit,
+  LargeBinary,
   LargeUtf8,
   Null,
+  Time,
   TimeUnit,
   Timestamp,
   Type,
@@ -139,10 +145,29 @@ export function parseTypeName(name: string): DataType {
   const du = /^duration\(\s*(s|ms|us|ns)\s*\)$/.exec(n);
   if (du) return new Duration(UNIT_BY_NAME[du[1]!]!);
   if (n === 'date(ms)') return new DateMillisecond();
+  // Forms only SchemaJson writes (typeName below), so that executors rebuild these Arrow types exactly.
+  const time = /^time\(\s*(s|ms|us|ns)\s*\)$/.exec(n);
+  if (time) {
+    const unit = UNIT_BY_NAME[time[1]!]!;
+    return new Time(unit, unit === TimeUnit.SECOND || unit === TimeUnit.MILLISECOND ? 32 : 64);
+  }
+  const fsb = /^fixed_size_binary\(\s*(\d+)\s*\)$/.exec(n);
+  if (fsb) return new FixedSizeBinary(Number(fsb[1]));
+  const d256 = /^decimal256\(\s*(\d+)\s*,\s*(\d+)\s*\)$/.exec(n);
+  if (d256) {
+    const precision = Number(d256[1]);
+    const scale = Number(d256[2]);
+    if (precision < 1 || precision > 76 || scale > precision) throw new PlanError(`Invalid decimal type '${name}': precision must be 1..76 and scale ≤ precision`);
+    return new Decimal(scale, precision, 256);
+  }
+  const interval = /^interval\((year_month|day_time|month_day_nano)\)$/.exec(n);
+  if (interval) return new Interval(INTERVAL_UNIT_BY_NAME[interval[1]!]!);
   throw new PlanError(`Unknown data type '${name}'; known types: ${Object.keys(TYPE_ALIASES).filter((k) => !k.includes(' ')).join(', ')}, decimal(p,s), timestamp(unit[, tz])`, {
     context: { type: name },
   });
 }
+
+const INTERVAL_UNIT_BY_NAME: Readonly<Record<string, IntervalUnit>> = { year_month: IntervalUnit.YEAR_MONTH, day_time: IntervalUnit.DAY_TIME, month_day_nano: IntervalUnit.MONTH_DAY_NANO };
 
 const TYPE_ALIASES: Readonly<Record<string, () => DataType>> = {
   string: () => new Utf8(),
@@ -170,10 +195,12 @@ const TYPE_ALIASES: Readonly<Record<string, () => DataType>> = {
   float: () => new Float32(),
   real: () => new Float32(),
   float64: () => new Float64(),
+  float16: () => new Float16(),
   double: () => new Float64(),
   date: () => new DateDay(),
   timestamp: () => defaultTimestampType(),
   binary: () => new Binary(),
+  large_binary: () => new LargeBinary(),
   duration: () => new Duration(TimeUnit.MICROSECOND),
   json: () => new Utf8(),
   null: () => new Null(),
@@ -199,7 +226,7 @@ export function typeName(t: DataType): string {
       return (t as unknown as { precision: number }).precision === 2 ? 'float64' : (t as unknown as { precision: number }).precision === 1 ? 'float32' : 'float16';
     case Type.Decimal: {
       const d = t as Decimal;
-      return `decimal(${d.precision},${d.scale})`;
+      return `${d.bitWidth === 256 ? 'decimal256' : 'decimal'}(${d.precision},${d.scale})`;
     }
     case Type.Date:
       return (t as unknown as { unit: DateUnit }).unit === DateUnit.DAY ? 'date' : 'date(ms)';
@@ -210,6 +237,16 @@ export function typeName(t: DataType): string {
     }
     case Type.Binary:
       return 'binary';
+    case Type.LargeBinary:
+      return 'large_binary';
+    case Type.FixedSizeBinary:
+      return `fixed_size_binary(${(t as FixedSizeBinary).byteWidth})`;
+    case Type.Time:
+      return `time(${TIMESTAMP_UNIT_NAMES[(t as Time).unit]})`;
+    case Type.Interval: {
+      const unit = (t as Interval).unit;
+      return `interval(${Object.keys(INTERVAL_UNIT_BY_NAME).find((k) => INTERVAL_UNIT_BY_NAME[k] === unit)})`;
+    }
     case Type.Duration: {
       const unit = (t as Duration).unit;
       return unit === TimeUnit.MICROSECOND ? 'duration' : `duration(${TIMESTAMP_UNIT_NAMES[unit]})`;

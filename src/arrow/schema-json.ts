@@ -1,4 +1,4 @@
-import { DataType, Dictionary, Field, Int32, List, Map_, Schema, Struct, Type } from 'apache-arrow';
+import { DataType, Dictionary, Field, FixedSizeList, Int32, LargeList, List, Map_, Schema, Struct, Type } from 'apache-arrow';
 import type { FieldJson, SchemaJson } from '../plan/plan-node.js';
 import { parseTypeName, typeName } from './data-types.js';
 
@@ -21,6 +21,10 @@ export function fieldToJson(f: Field): FieldJson {
   switch (t.typeId) {
     case Type.List:
       return { ...base, type: 'list', children: (t as List).children.map(fieldToJson) };
+    case Type.LargeList:
+      return { ...base, type: 'large_list', children: (t as LargeList).children.map(fieldToJson) };
+    case Type.FixedSizeList:
+      return { ...base, type: `fixed_size_list(${(t as FixedSizeList).listSize})`, children: (t as FixedSizeList).children.map(fieldToJson) };
     case Type.Struct:
       return { ...base, type: 'struct', children: (t as Struct).children.map(fieldToJson) };
     case Type.Map: {
@@ -45,6 +49,9 @@ export function fieldFromJson(j: FieldJson): Field {
 function typeFromJson(j: FieldJson): DataType {
   const children = (j.children ?? []).map(fieldFromJson);
   if (j.type === 'list') return new List(children[0] ?? new Field('item', new Int32(), true));
+  if (j.type === 'large_list') return new LargeList(children[0] ?? new Field('item', new Int32(), true));
+  const fixedList = /^fixed_size_list\((\d+)\)$/.exec(j.type);
+  if (fixedList) return new FixedSizeList(Number(fixedList[1]), children[0] ?? new Field('item', new Int32(), true));
   if (j.type === 'struct') return new Struct(children);
   if (j.type === 'map' || j.type === 'map<sorted>') {
     const entries = children[0];

@@ -125,6 +125,59 @@ describe('CSV vectors (WriterTests)', () => {
   });
 });
 
+describe('CSV of the wider Arrow types', () => {
+  const utcMs = (y: number, m: number, d: number): number => {
+    const dt = new Date(Date.UTC(2000, m, d));
+    dt.setUTCFullYear(y); // Date.UTC maps years 0–99 to 1900–1999
+    return dt.getTime();
+  };
+  it('unsigned integers up to uint64 max, float16', () => {
+    assert.equal(csv({ u8: A.vectorFromArray([255, 0], new A.Uint8()), u16: A.vectorFromArray([65535, 1], new A.Uint16()), u64: A.vectorFromArray([18446744073709551615n, 0n], new A.Uint64()) }), '255,65535,18446744073709551615\n0,1,0\n');
+    assert.equal(csv({ h: A.vectorFromArray([1.5, -0.25, 65504, null], new A.Float16()) }), '1.5\n-0.25\n65504.0\n\n');
+  });
+  it('large and fixed-size binary as base64, large and fixed-size lists as JSON', () => {
+    assert.equal(csv({ b: A.vectorFromArray([new Uint8Array([0, 255]), new Uint8Array([]), null], new A.LargeBinary()) }), '"AP8="\n""\n\n');
+    assert.equal(csv({ b: A.vectorFromArray([new Uint8Array([1, 2, 3, 4]), null], new A.FixedSizeBinary(4)) }), '"AQIDBA=="\n\n');
+    assert.equal(csv({ l: A.vectorFromArray([[1n, -2n], [], null], new A.LargeList(new A.Field('item', new A.Int64(), true))) }), '"[1,-2]"\n"[]"\n\n');
+    assert.equal(csv({ l: A.vectorFromArray([[1, null, 3], null], new A.FixedSizeList(3, new A.Field('item', new A.Float64(), true))) }), '"[1.0,null,3.0]"\n\n');
+  });
+  it("date(ms) over Kusto's whole range, time of day and durations of every unit as timespans", () => {
+    assert.equal(csv({ d: A.vectorFromArray([utcMs(1, 0, 1), utcMs(9999, 11, 31), null], new A.DateMillisecond()) }), '"0001-01-01"\n"9999-12-31"\n\n');
+    assert.equal(csv({ t: A.vectorFromArray([0, 45296, 86399], new A.TimeSecond()) }), '"0.00:00:00"\n"0.12:34:56"\n"0.23:59:59"\n');
+    assert.equal(csv({ t: A.vectorFromArray([45296789], new A.TimeMillisecond()) }), '"0.12:34:56.7890000"\n');
+    const ns = A.makeVector(A.makeData({ type: new A.TimeNanosecond(), length: 1, data: new BigInt64Array([86_399_999_999_999n]) }));
+    assert.equal(csv({ t: ns }), '"0.23:59:59.9999999"\n');
+    const us = A.makeVector(A.makeData({ type: new A.TimeMicrosecond(), length: 1, data: new BigInt64Array([1n]) }));
+    assert.equal(csv({ t: us }), '"0.00:00:00.0000010"\n');
+    assert.equal(csv({ d: A.vectorFromArray([-90061n, 0n], new A.DurationSecond()) }), '"-1.01:01:01"\n"0.00:00:00"\n');
+    assert.equal(csv({ d: A.vectorFromArray([1500n], new A.DurationMillisecond()) }), '"0.00:00:01.5000000"\n');
+    const dns = A.makeVector(A.makeData({ type: new A.DurationNanosecond(), length: 1, data: new BigInt64Array([123n]) }));
+    assert.equal(csv({ d: dns }), '"0.00:00:00.0000001"\n');
+  });
+  it("timestamps with a zone are instants: the wall clock is the sink timeZone's, not the column's", () => {
+    assert.equal(csv({ t: A.vectorFromArray([Date.UTC(2020, 6, 1, 10)], new A.TimestampMillisecond('Asia/Tokyo')) }), '"2020-07-01T10:00"\n');
+    assert.equal(csv({ t: A.vectorFromArray([0], new A.TimestampSecond('+05:00')), n: A.vectorFromArray([1], new A.Int32()) }), '"1970-01-01T00:00",1\n');
+  });
+  it('decimal256 with its scale', () => {
+    const words = new Uint32Array(8 * 2);
+    const put = (row: number, v: bigint): void => {
+      let x = BigInt.asUintN(256, v);
+      for (let k = 0; k < 8; k++) {
+        words[row * 8 + k] = Number(x & 0xffffffffn);
+        x >>= 32n;
+      }
+    };
+    put(0, 10n ** 40n + 1n);
+    put(1, -7n);
+    const d = A.makeVector(A.makeData({ type: new A.Decimal(5, 60, 256), length: 2, data: words }));
+    assert.equal(csv({ d }), '"100000000000000000000000000000000000.00001"\n"-0.00007"\n');
+  });
+  it('nested time of day, uint64 and fixed-size binary in JSON', () => {
+    const st = new A.Struct([new A.Field('t', new A.TimeMillisecond(), true), new A.Field('u', new A.Uint64(), true), new A.Field('b', new A.FixedSizeBinary(2), true)]);
+    assert.equal(csv({ s: A.vectorFromArray([{ t: 1000, u: 18446744073709551615n, b: new Uint8Array([1, 2]) }], st) }), '"{""t"":""0.00:00:01"",""u"":18446744073709551615,""b"":""AQI=""}"\n');
+  });
+});
+
 describe('ArrowCsvEncoder streaming', () => {
   const rows = 1000;
   const batch = new A.Table({ s: A.vectorFromArray(Array.from({ length: rows }, (_, i) => `row ${i} ${'é'.repeat(i % 7)}`)), n: A.vectorFromArray(Array.from({ length: rows }, (_, i) => i), new A.Int32()) }).batches[0]!;

@@ -14,12 +14,27 @@ describe('Arrow → Kusto types', () => {
       [new A.Decimal(2, 10, 128), 'decimal'], [new A.DateDay(), 'datetime'], [new A.TimestampMicrosecond(), 'datetime'], [new A.TimestampNanosecond('UTC'), 'datetime'],
       [new A.DurationMillisecond(), 'timespan'], [new A.Binary(), 'string'], [new A.FixedSizeBinary(16), 'string'],
       [new A.List(new A.Field('i', new A.Int32())), 'dynamic'], [new A.Struct([]), 'dynamic'], [new A.Dictionary(new A.Utf8(), new A.Int32()), 'string'],
-      [new A.TimeMillisecond(), 'string'], [new A.Null(), 'string'],
+      [new A.Null(), 'string'],
+      // The wider Arrow set: time of day is a timespan since midnight; large/fixed-size forms as their families.
+      [new A.TimeSecond(), 'timespan'], [new A.TimeMillisecond(), 'timespan'], [new A.TimeMicrosecond(), 'timespan'], [new A.TimeNanosecond(), 'timespan'],
+      [new A.DurationSecond(), 'timespan'], [new A.DurationNanosecond(), 'timespan'], [new A.DateMillisecond(), 'datetime'],
+      [new A.TimestampSecond('Europe/Paris'), 'datetime'], [new A.TimestampMillisecond(), 'datetime'],
+      [new A.LargeBinary(), 'string'], [new A.LargeList(new A.Field('i', new A.Int64())), 'dynamic'], [new A.FixedSizeList(2, new A.Field('i', new A.Int64())), 'dynamic'],
+      [new A.Decimal(5, 60, 256), 'decimal'], [new A.Dictionary(new A.Int64(), new A.Int8()), 'long'],
     ];
     for (const [t, k] of cases) assert.equal(kustoTypeOfArrow(t), k, String(t));
     assert.equal(kustoTypeOfDataTypeName('decimal(10,2)'), 'decimal');
     assert.equal(kustoTypeOfDataTypeName('json'), 'dynamic');
     assert.equal(kustoTypeOfDataTypeName('int16'), 'int');
+  });
+  it('refuses intervals naming the column (no Kusto type keeps a month)', () => {
+    for (const t of [new A.IntervalDayTime(), new A.IntervalYearMonth(), new A.IntervalMonthDayNano()]) {
+      assert.throws(() => createTableSchemaTextOfArrow(new A.Schema([new A.Field('ok', new A.Int32()), new A.Field('period', t)])), (e: Error) => {
+        assert.equal(e.name, 'InvalidParameterException');
+        assert.equal(e.message, `Column 'period' has Arrow type ${String(t)}, which has no Kusto column type: an interval of months or days has no fixed length`);
+        return true;
+      });
+    }
   });
   it('builds .create table schema text', () => {
     const schema = new A.Schema([new A.Field('ts', new A.TimestampMicrosecond()), new A.Field("it's", new A.Int64()), new A.Field('tags', new A.Map_(new A.Field('entries', new A.Struct([new A.Field('key', new A.Utf8(), false), new A.Field('value', new A.Utf8())])) as never))]);

@@ -7,7 +7,7 @@
  * the connector, it cannot be told from null; Kusto strings are never null anyway); bool → true/false;
  * integers and floats → Java text, unquoted; decimal → quoted plain text with `scale` digits;
  * date → quoted `yyyy-MM-dd`; timestamp → quoted Java LocalDateTime text in the `timeZone`;
- * duration → quoted Kusto timespan; binary → quoted base64; struct/list/map → quoted JSON
+ * duration and time of day → quoted Kusto timespan; binary → quoted base64; struct/list/map → quoted JSON
  * (nested-json.ts); anything else → its text, quoted. Records end with `\n`, no header.
  *
  * Type dispatch happens once per column and batch (a writer closure per column); the row loop
@@ -15,7 +15,7 @@
  */
 import { Type, makeVector, type Data, type RecordBatch } from 'apache-arrow';
 import { ByteSink } from './byte-sink.js';
-import { base64At, boolAt, decimalUnscaled, dictionaryEntry, formatDateAt, formatDecimal, formatDurationAt, formatNumberAt, formatTimestampAt, isValid, rangeAt, timestampAt, type OffsetResolver } from './arrow-values.js';
+import { base64At, boolAt, decimalUnscaled, dictionaryEntry, formatDateAt, formatDecimal, formatDurationAt, formatNumberAt, formatTimeOfDayAt, formatTimestampAt, isValid, rangeAt, timestampAt, type OffsetResolver } from './arrow-values.js';
 import { formatLocalDateTimeParts, javaFraction, zoneOffsetResolver } from './java-time-format.js';
 import { javaDoubleToString } from './java-number-format.js';
 import { writeJsonValue } from './nested-json.js';
@@ -176,6 +176,8 @@ export class ArrowCsvEncoder {
       }
       case Type.Duration:
         return (i) => sink.ascii(`"${formatDurationAt(data, i)}"`);
+      case Type.Time:
+        return (i) => sink.ascii(`"${formatTimeOfDayAt(data, i)}"`);
       case Type.Binary:
       case Type.LargeBinary:
       case Type.FixedSizeBinary:

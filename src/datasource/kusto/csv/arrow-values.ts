@@ -117,6 +117,14 @@ export function formatDurationAt(data: Data, i: number): string {
   return formatTimespan(unit === TimeUnit.NANOSECOND ? raw / 100n : raw * TICKS_PER_UNIT[unit]);
 }
 
+/** Kusto timespan text of an Arrow time of day (the time since midnight; nanoseconds truncate to 100-ns ticks). */
+export function formatTimeOfDayAt(data: Data, i: number): string {
+  const unit = (data.type as unknown as { unit: TimeUnit }).unit;
+  const v = data.values as Int32Array | BigInt64Array;
+  const raw = v instanceof BigInt64Array ? v[i]! : BigInt(v[i]!);
+  return formatTimespan(unit === TimeUnit.NANOSECOND ? raw / 100n : raw * TICKS_PER_UNIT[unit]);
+}
+
 export function base64At(data: Data, i: number): string {
   const values = data.values as Uint8Array;
   if (data.typeId === Type.FixedSizeBinary) {

@@ -12,7 +12,7 @@
  * as JSON strings of their text.
  */
 import { Type, makeVector, type Data, type Field } from 'apache-arrow';
-import { base64At, boolAt, decimalUnscaled, dictionaryEntry, formatDateAt, formatDecimal, formatDurationAt, formatNumberAt, formatTimestampAt, isValid, rangeAt, utf8At, type OffsetResolver } from './arrow-values.js';
+import { base64At, boolAt, decimalUnscaled, dictionaryEntry, formatDateAt, formatDecimal, formatDurationAt, formatNumberAt, formatTimeOfDayAt, formatTimestampAt, isValid, rangeAt, utf8At, type OffsetResolver } from './arrow-values.js';
 
 const ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\b': '\\b', '\t': '\\t', '\f': '\\f' };
 const NEEDS_ESCAPE = /["\\\n\r\b\t\f]/g;
@@ -103,6 +103,8 @@ function scalarJson(data: Data, i: number, offsetOf: OffsetResolver): string {
       return jsonString(formatTimestampAt(data, i, offsetOf));
     case Type.Duration:
       return jsonString(formatDurationAt(data, i));
+    case Type.Time:
+      return jsonString(formatTimeOfDayAt(data, i));
     case Type.Binary:
     case Type.LargeBinary:
     case Type.FixedSizeBinary:

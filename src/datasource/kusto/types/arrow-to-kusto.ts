@@ -4,16 +4,21 @@
  * timestamps (any unit) and dates → datetime; decimal → decimal; int8/16/32 and uint8/16 → int;
  * uint32 and int64 → long; uint64 → decimal (a long would overflow above 2^63−1); floats → real;
  * binary → string (the CSV carries base64); list/struct/map → dynamic; duration → timespan;
- * dictionaries → their value type; anything else (time of day, intervals, null) → string.
+ * time of day → timespan (since midnight: Kusto has no time-of-day type, and a timespan keeps the
+ * value exact and comparable); dictionaries → their value type; null → string.
+ * Intervals have no Kusto type that keeps them (a month has no fixed length in a timespan, and a
+ * string would not be queryable as a period), so they are refused naming the column.
  */
 import { Type, type DataType, type Field, type Schema } from 'apache-arrow';
 import type { DataTypeName } from '../../../plan/expr.js';
 import type { KustoColumnSpec } from '../kql/table-commands.js';
 import { tableSchemaText } from '../kql/table-commands.js';
+import { InvalidParameterException } from '../errors/parameter-errors.js';
 
 export type KustoScalarType = 'bool' | 'datetime' | 'dynamic' | 'guid' | 'int' | 'long' | 'real' | 'string' | 'timespan' | 'decimal';
 
-export function kustoTypeOfArrow(type: DataType): KustoScalarType {
+/** The Kusto column type of an Arrow type; `column` names the column in the error for a type Kusto cannot hold. */
+export function kustoTypeOfArrow(type: DataType, column?: string): KustoScalarType {
   switch (type.typeId) {
     case Type.Bool:
       return 'bool';
@@ -31,7 +36,13 @@ export function kustoTypeOfArrow(type: DataType): KustoScalarType {
     case Type.Timestamp:
       return 'datetime';
     case Type.Duration:
+    case Type.Time:
       return 'timespan';
+    case Type.Interval:
+      throw new InvalidParameterException(
+        `Column '${column ?? '?'}' has Arrow type ${String(type)}, which has no Kusto column type: an interval of months or days has no fixed length`,
+        { context: { column, arrowType: String(type) }, resolution: 'Convert the column before writing (e.g. to a duration for a fixed length, or cast it to string).' },
+      );
     case Type.Utf8:
     case Type.LargeUtf8:
     case Type.Utf8View:
@@ -50,7 +61,7 @@ export function kustoTypeOfArrow(type: DataType): KustoScalarType {
     case Type.SparseUnion:
       return 'dynamic';
     case Type.Dictionary:
-      return kustoTypeOfArrow((type as unknown as { dictionary: DataType }).dictionary);
+      return kustoTypeOfArrow((type as unknown as { dictionary: DataType }).dictionary, column);
     default:
       return 'string';
   }
@@ -86,7 +97,7 @@ const KUSTO_TYPES = new Set<string>(['bool', 'datetime', 'dynamic', 'guid', 'int
 export function kustoColumnsOfArrowSchema(schema: Schema): KustoColumnSpec[] {
   return schema.fields.map((f: Field) => {
     const declared = f.metadata.get('kusto.type');
-    return { name: f.name, type: declared !== undefined && KUSTO_TYPES.has(declared) ? declared : kustoTypeOfArrow(f.type) };
+    return { name: f.name, type: declared !== undefined && KUSTO_TYPES.has(declared) ? declared : kustoTypeOfArrow(f.type, f.name) };
   });
 }
 
