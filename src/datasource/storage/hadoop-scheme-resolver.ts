@@ -10,15 +10,12 @@
  * - neither: the executor's own identity (DefaultAzureCredential).
  * The location is the https blob endpoint; a `.dfs.` host is read through its `.blob.` twin.
  */
-import { ContainerSASPermissions, StorageSharedKeyCredential, generateBlobSASQueryParameters } from '@azure/storage-blob';
 import { ConfigError } from '../../errors/kjob-error.js';
 import { redact } from '../../util/redact.js';
 import { resolveHadoopStorageUrl } from '../kusto/storage/storage-url.js';
 import type { Location } from './location.js';
 import { unsealTaskSecret } from '../../protocol/task-secret-key.js';
-
-/** Lifetime of the SAS derived from an account key. */
-const KEY_SAS_LIFETIME_MS = 6 * 60 * 60 * 1000;
+import { containerSasFromKey } from './container-sas.js';
 
 export function resolveHadoopLocation(raw: string, conf: ReadonlyMap<string, string>): Location {
   let resolved: ReturnType<typeof resolveHadoopStorageUrl>;
@@ -37,10 +34,7 @@ export function resolveHadoopLocation(raw: string, conf: ReadonlyMap<string, str
   let sas = '';
   // Conf values may arrive sealed inside a task (src/protocol/sealed-secret.ts).
   if (resolved.auth === 'sas') sas = unsealTaskSecret(resolved.sas, `the SAS of ${account}/${container}`).replace(/^\?/, '');
-  else if (resolved.auth === 'key') {
-    const credential = new StorageSharedKeyCredential(resolved.accountName, unsealTaskSecret(resolved.accountKey, `the account key of ${account}`));
-    sas = generateBlobSASQueryParameters({ containerName: container, permissions: ContainerSASPermissions.parse('racwdl'), expiresOn: new Date(Date.now() + KEY_SAS_LIFETIME_MS) }, credential).toString();
-  }
+  else if (resolved.auth === 'key') sas = containerSasFromKey(resolved.accountName, container, unsealTaskSecret(resolved.accountKey, `the account key of ${account}`));
   return { kind: 'blob', address: { endpoint: `${url.protocol}//${url.host}`, account, container, path: resolved.path, sas, style: 'host' } };
 }
 

@@ -27,6 +27,7 @@ import { runExport } from './export-operation.js';
 import type { KustoReadClients } from './read-clients.js';
 import { setUpStorageConf } from './storage-conf-setup.js';
 import { sealLocationSas } from '../../storage/sealed-location.js';
+import { containerSasFromKey } from '../../storage/container-sas.js';
 import { taskSecretSealerFor, type TaskSecretSealer } from '../../../protocol/task-secret-key.js';
 
 export interface DistributedPlan {
@@ -114,9 +115,15 @@ export async function planDistributedRead(
   }
 }
 
-/** A directory URL the storage layer can open: path-style endpoints carry their SAS in the URL. */
+/**
+ * A directory URL the storage layer can open. Path-style endpoints (Azurite, the emulator) are plain
+ * http(s) URLs, which take no credential from the conf, so they carry one in the URL: the SAS, or for
+ * an account key a short-lived container SAS signed with it (read, list, delete: the clean-up deletes),
+ * so that no key ever sits in a split. Host-style `wasbs://` paths find theirs in the conf.
+ */
 function readableDirectory(path: string, c: TransientStorageParameters['storageCredentials'][number]): string {
   if (c.authMethod === 'Sas' && c.blobEndpoint) return `${path}?${c.sasKey.replace(/^\?/, '')}`;
+  if (c.authMethod === 'Key' && c.blobEndpoint) return `${path}?${containerSasFromKey(c.storageAccountName, c.blobContainer, c.storageAccountKey, 'rdl')}`;
   return path;
 }
 
