@@ -54,7 +54,11 @@ export function hadoopStorageConf(protocol: StorageProtocol, storage: TransientS
       continue;
     }
     if (c.authMethod === 'Key') {
-      throw new InvalidParameterException(`Storage protocol '${protocol}' with Account Key authentication is not supported yet. Please use SAS based authentication or switch to 'wasbs' protocol.`, { option: 'storageProtocol' });
+      throw new InvalidParameterException(`Storage protocol '${protocol}' with Account Key authentication is not supported yet. Please use SAS based authentication or switch to 'wasbs' protocol.`, {
+        option: 'storageProtocol',
+        likelyCause: `transientStorage names an account key (storageAccountKey) for container '${c.blobContainer}' while storageProtocol is '${protocol}', which authenticates with a SAS only (as the connector does).`,
+        resolution: "Give the container a SAS (sasKey) in transientStorage, or set storageProtocol to 'wasbs'.",
+      });
     }
     out.set('fs.azure.account.auth.type', 'SAS');
     out.set(abfsHnsEnabledKey(c.storageAccountName, suffix), 'false');
