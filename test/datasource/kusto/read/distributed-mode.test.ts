@@ -4,13 +4,30 @@
 // names and values, and the named errors for failed, timed-out and storage-less exports.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ContainerClient } from '@azure/storage-blob';
+import { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { Field, Int64, List, Schema, Struct } from 'apache-arrow';
 import { Session } from '../../../../src/driver/session.js';
 import { col, lit } from '../../../../src/plan/functions.js';
 import { clearExportCache, clearExportContainersCache, lastKustoReadReport } from '../../../../src/datasource/kusto/read/index.js';
 import { quoteIdentifier, quoteString } from '../../../../src/datasource/kusto/kql/quote.js';
+import { FailedOperationException, TimeoutAwaitingPendingOperationException } from '../../../../src/datasource/kusto/errors/operation-errors.js';
+import { NoStorageContainersException } from '../../../../src/datasource/kusto/errors/ingestion-errors.js';
+import { InvalidParameterException } from '../../../../src/datasource/kusto/errors/parameter-errors.js';
 import { startKustoTestCluster, type KustoTestCluster } from './support.js';
+
+/** The named error's message, likely cause and resolution, and no secret in any of them. */
+function assertNamedError(err: unknown, cls: abstract new (...a: never[]) => Error, message: RegExp | string, cause: RegExp, resolution: RegExp): void {
+  assert.ok(err instanceof cls, `expected ${cls.name}, got ${String(err)}`);
+  if (typeof message === 'string') assert.equal(err.message, message);
+  else assert.match(err.message, message);
+  const e = err as Error & { likelyCause?: string; resolution?: string; describe(): string };
+  assert.match(String(e.likelyCause), cause);
+  assert.match(String(e.resolution), resolution);
+  assert.match(e.describe(), /Likely cause: .+\n\s+Resolution: .+/);
+}
+
+/** A string value with a non-ASCII letter, a backslash, quotes and a CJK character. */
+const TEXT = 'h\u00e9 \\ "q" \u65e5';
 
 describe('Kusto source, Distributed and automatic modes', () => {
   let k: KustoTestCluster;
@@ -31,35 +48,43 @@ describe('Kusto source, Distributed and automatic modes', () => {
     await k.mgmt('.set-or-append R5000 <| range id from 1 to 5000 step 1 | extend s = strcat("v", tostring(id))');
     await k.mgmt('.set-or-append R5001 <| range id from 1 to 5001 step 1 | extend s = strcat("v", tostring(id))');
     await k.mgmt('.create table Empty (id:long, s:string)');
-    await k.mgmt(`.set-or-append Typed <| datatable(l:long,d:datetime,t:timespan,m:decimal,g:guid,y:dynamic)[
-      9007199254740993, datetime(2024-01-02T03:04:05.123456Z), time(1.02:03:04.5000001), decimal(12.340000000000000001), guid(0b1f4b2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b), dynamic({"a":[1,2]}),
-      long(null), datetime(null), timespan(null), decimal(null), guid(null), dynamic(null)]`);
+    await k.mgmt(`.set-or-append Typed <| datatable(l:long,d:datetime,t:timespan,m:decimal,g:guid,y:dynamic,b:bool,i:int,r:real,s:string)[
+      9007199254740993, datetime(2024-01-02T03:04:05.123456Z), time(1.02:03:04.5000001), decimal(12.340000000000000001), guid(0b1f4b2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b), dynamic({"a":[1,2]}), true, int(-2147483648), real(-1.25e-300), ${quoteString(TEXT)},
+      long(null), datetime(null), timespan(null), decimal(null), guid(null), dynamic(null), bool(null), int(null), real(null), ""]`);
   });
   after(async () => {
     await spark?.stop();
     await k?.stop();
   });
 
-  it('ForceDistributedMode exports, reads the Parquet files exactly, and deletes them after the job', async () => {
-    const t = await spark.read.format('kusto').options(opts({ kustoQuery: 'Typed', readMode: 'ForceDistributedMode' })).load().toArrow();
-    assert.equal(lastKustoReadReport()?.mode, 'distributed');
-    assert.equal(t.numRows, 2);
-    const raw = (name: string) => {
-      const d = t.getChild(name)!.data[0]!;
-      const v = d.values as ArrayBufferView;
-      const values = new BigInt64Array(v.buffer, v.byteOffset, d.length);
-      return [0, 1].map((i) => (d.getValid(i) ? values[i] : null));
-    };
-    assert.deepEqual(raw('l'), [9007199254740993n, null]);
-    // Export writes microseconds: the read keeps them all.
-    assert.deepEqual(raw('d'), [1704164645123456000n, null]);
-    assert.deepEqual(raw('t'), [937845000001n * 100n, null]);
-    assert.equal(String(t.schema.fields.find((f) => f.name === 'm')!.type), 'Decimal[38e+18]');
-    const words = t.getChild('m')!.data[0]!.values as Uint32Array;
-    assert.equal([3, 2, 1, 0].reduce((acc, w) => (acc << 32n) | BigInt(words[w]!), 0n), 12_340000000000000001n);
-    assert.deepEqual([...t.getChild('g')!], ['0b1f4b2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b', null]);
-    assert.deepEqual([...t.getChild('y')!], ['{"a":[1,2]}', null]);
-    assert.deepEqual(await exportedBlobs(), [], 'exported files are deleted after the job');
+  it('every Kusto type reads value by value alike in both modes; Distributed deletes its files after the job', async () => {
+    for (const mode of ['ForceSingleMode', 'ForceDistributedMode']) {
+      const t = await spark.read.format('kusto').options(opts({ kustoQuery: 'Typed', readMode: mode })).load().toArrow();
+      assert.equal(lastKustoReadReport()?.mode, mode === 'ForceSingleMode' ? 'single' : 'distributed');
+      assert.equal(t.numRows, 2);
+      assert.deepEqual(t.schema.fields.map((f) => `${f.name}:${String(f.type)}`).slice(6), ['b:Bool', 'i:Int32', 'r:Float64', 's:Utf8'], mode);
+      assert.deepEqual([...t.getChild('b')!], [true, null], mode);
+      assert.deepEqual([...t.getChild('i')!], [-2147483648, null], mode);
+      assert.deepEqual([...t.getChild('r')!], [-1.25e-300, null], mode);
+      // Kusto has no null string: the empty string is its null.
+      assert.deepEqual([...t.getChild('s')!], [TEXT, ''], mode);
+      const raw = (name: string) => {
+        const d = t.getChild(name)!.data[0]!;
+        const v = d.values as ArrayBufferView;
+        const values = new BigInt64Array(v.buffer, v.byteOffset, d.length);
+        return [0, 1].map((i) => (d.getValid(i) ? values[i] : null));
+      };
+      assert.deepEqual(raw('l'), [9007199254740993n, null]);
+      // Export writes microseconds: the read keeps them all.
+      assert.deepEqual(raw('d'), [1704164645123456000n, null]);
+      assert.deepEqual(raw('t'), [937845000001n * 100n, null]);
+      assert.equal(String(t.schema.fields.find((f) => f.name === 'm')!.type), 'Decimal[38e+18]');
+      const words = t.getChild('m')!.data[0]!.values as Uint32Array;
+      assert.equal([3, 2, 1, 0].reduce((acc, w) => (acc << 32n) | BigInt(words[w]!), 0n), 12_340000000000000001n);
+      assert.deepEqual([...t.getChild('g')!], ['0b1f4b2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b', null]);
+      assert.deepEqual([...t.getChild('y')!], ['{"a":[1,2]}', null]);
+      assert.deepEqual(await exportedBlobs(), [], 'exported files are deleted after the job');
+    }
   });
 
   it('automatic decision: 0 → empty, 1 and 5000 → Single, 5001 → Distributed', async () => {
@@ -141,6 +166,24 @@ describe('Kusto source, Distributed and automatic modes', () => {
     assert.ok(!String((bad as { describe?: () => string }).describe?.()).includes('SECRETSIG'));
   });
 
+  it('a transientStorage with an account key: the export is read through a derived container SAS, then deleted', async () => {
+    const cs = k.emulator.dataManagement.connectionString;
+    const account = /AccountName=([^;]+)/.exec(cs)![1]!;
+    const accountKey = /AccountKey=([^;]+)/.exec(cs)![1]!;
+    const container = BlobServiceClient.fromConnectionString(cs).getContainerClient('key-transient');
+    await container.createIfNotExists();
+    const storage = JSON.stringify({ storageCredentials: [{ storageAccountName: account, blobContainer: 'key-transient', storageAccountKey: accountKey, blobEndpoint: k.emulator.dataManagement.blobEndpoint }] });
+    const t = await spark.read.format('kusto').options(opts({ kustoQuery: 'R5001 | where id % 2 == 0', readMode: 'ForceDistributedMode', transientStorage: storage })).load().toArrow();
+    assert.equal(t.numRows, 2500);
+    assert.deepEqual([...t.getChild('id')!].map(Number).sort((a, b) => a - b), Array.from({ length: 2500 }, (_, i) => 2 * (i + 1)));
+    const cmd = await k.mgmt(`.show commands | where Text startswith '.export' and Text has 'id % 2 == 0'`);
+    assert.equal(cmd.length, 1);
+    assert.ok(String(cmd[0]!['Text']).includes('/key-transient;'), 'the export was given the key form of the URL');
+    const left: string[] = [];
+    for await (const b of container.listBlobsFlat()) left.push(b.name);
+    assert.deepEqual(left, [], 'the exported files are deleted after the job (the derived SAS may delete)');
+  });
+
   it('kustoExportOptionsJson reaches the .export command', async () => {
     const n = await spark.read.format('kusto').options(opts({ kustoQuery: 'R5000 | where id < 100', readMode: 'ForceDistributedMode', kustoExportOptionsJson: '{"compressionType":"gzip","sizeLimit":1}' })).load().count();
     assert.equal(n, 99);
@@ -189,19 +232,18 @@ describe('Kusto source, Distributed and automatic modes', () => {
   it('a failed export raises FailedOperationException with OperationId, State and Status', async () => {
     k.emulator.dataManagement.faults.add({ kind: 'export', mode: 'fail', count: 1 });
     const err = await spark.read.format('kusto').options(opts({ kustoQuery: 'R5000', readMode: 'ForceDistributedMode' })).load().count().catch((e: unknown) => e);
-    assert.ok(err instanceof Error);
-    assert.equal(err.name, 'FailedOperationException');
-    assert.match(err.message, /^Failed to execute Kusto operation with OperationId '[0-9a-f-]{36}', State: 'Failed', Status: '.+'/);
-    assert.match(String((err as { resolution?: string }).resolution), /\.show operations/);
+    assertNamedError(err, FailedOperationException, /^Failed to execute Kusto operation with OperationId '[0-9a-f-]{36}', State: 'Failed', Status: '.+'/, /Kusto rejected or aborted the operation; Status holds its reason/, /^Inspect '\.show operations [0-9a-f-]{36}' and '\.show operation [0-9a-f-]{36} details'\.$/);
+    const e = err as FailedOperationException;
+    assert.equal(e.state, 'Failed');
+    assert.ok(e.resolution!.includes(e.operationId), 'the resolution names the operation');
   });
 
   it('an export outliving timeoutLimit raises TimeoutAwaitingPendingOperationException naming the OperationId', async () => {
     k.emulator.dataManagement.faults.add({ kind: 'export', mode: 'timeout', count: 1, timeoutMs: 4000 });
     const err = await spark.read.format('kusto').options(opts({ kustoQuery: 'R5000', readMode: 'ForceDistributedMode', timeoutLimit: '1' })).load().count().catch((e: unknown) => e);
-    assert.ok(err instanceof Error);
-    assert.equal(err.name, 'TimeoutAwaitingPendingOperationException');
-    assert.match(err.message, /^Timed out while waiting for operation with OperationId '[0-9a-f-]{36}'/);
-    assert.match(String((err as { resolution?: string }).resolution), /timeoutLimit/);
+    assertNamedError(err, TimeoutAwaitingPendingOperationException, /^Timed out while waiting for operation with OperationId '[0-9a-f-]{36}'$/, /takes longer than timeoutLimit/, /^Track it with '\.show operations [0-9a-f-]{36}'; raise timeoutLimit \(seconds\) if it is only slow\.$/);
+    const e = err as TimeoutAwaitingPendingOperationException;
+    assert.ok(e.message.includes(e.operationId) && e.resolution!.includes(e.operationId), 'message and resolution name the operation');
   });
 
   it('.show export containers is retried on transient errors, then cached', async () => {
@@ -218,17 +260,20 @@ describe('Kusto source, Distributed and automatic modes', () => {
     clearExportContainersCache();
     k.emulator.dataManagement.faults.add({ kind: 'noStorage', count: 1 });
     const err = await spark.read.format('kusto').options(opts({ kustoQuery: 'R5000', readMode: 'ForceDistributedMode' })).load().count().catch((e: unknown) => e);
-    assert.ok(err instanceof Error);
-    assert.equal(err.name, 'NoStorageContainersException');
-    assert.match(String((err as { resolution?: string }).resolution), /transientStorage/);
+    assertNamedError(err, NoStorageContainersException, 'No storage containers received. Failed to allocate temporary storage', /returned no temporary storage/, /transientStorage/);
+    clearExportContainersCache();
   });
 
   it('abfss with an account key is refused with the reference message', async () => {
     const storage = JSON.stringify({ storageCredentials: [{ storageAccountName: 'acct', blobContainer: 'c', storageAccountKey: 'c2VjcmV0a2V5' }] });
     const err = await spark.read.format('kusto').options(opts({ kustoQuery: 'R5000', readMode: 'ForceDistributedMode', transientStorage: storage, storageProtocol: 'abfss' })).load().count().catch((e: unknown) => e);
-    assert.ok(err instanceof Error);
-    assert.equal(err.name, 'InvalidParameterException');
-    assert.equal(err.message, "Storage protocol 'abfss' with Account Key authentication is not supported yet. Please use SAS based authentication or switch to 'wasbs' protocol.");
-    assert.doesNotMatch(err.message + String((err as { describe?: () => string }).describe?.()), /c2VjcmV0a2V5/);
+    assertNamedError(
+      err,
+      InvalidParameterException,
+      "Storage protocol 'abfss' with Account Key authentication is not supported yet. Please use SAS based authentication or switch to 'wasbs' protocol.",
+      /account key \(storageAccountKey\) for container 'c' while storageProtocol is 'abfss'/,
+      /SAS \(sasKey\) in transientStorage, or set storageProtocol to 'wasbs'/,
+    );
+    assert.doesNotMatch((err as InvalidParameterException).describe(), /c2VjcmV0a2V5/);
   });
 });
