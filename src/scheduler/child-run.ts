@@ -35,11 +35,20 @@ export interface ChildRunResult {
   readonly error: string | undefined;
 }
 
-/** The argv of `kjob submit` for a run (pure, unit-tested). */
-export function submitArgs(spec: Pick<ChildRunSpec, 'job' | 'master' | 'appName' | 'conf'>): string[] {
-  const args = [KJOB_BIN, 'submit', spec.job, '--master', spec.master, '--app-name', spec.appName];
+/**
+ * The argv of `kjob submit` for a run (pure, unit-tested). No master: a Redis URL may carry a password,
+ * and a command line is visible to every user of the machine (ps, /proc/<pid>/cmdline); the master goes
+ * through the child's environment instead (submitEnv). Conf entries are never secrets (refused on add).
+ */
+export function submitArgs(spec: Pick<ChildRunSpec, 'job' | 'appName' | 'conf'>): string[] {
+  const args = [KJOB_BIN, 'submit', spec.job, '--app-name', spec.appName];
   for (const [k, v] of Object.entries(spec.conf)) args.push('--conf', `${k}=${v}`);
   return args;
+}
+
+/** The environment of a run's `kjob submit` child: the scheduler's, the spec's, the master (KJOB_MASTER, which `kjob submit` reads without --master) and where to write the run report. */
+export function submitEnv(spec: Pick<ChildRunSpec, 'master' | 'env'>, reportPath: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...base, ...spec.env, KJOB_MASTER: spec.master, [RUN_REPORT_ENV]: reportPath };
 }
 
 /**
@@ -57,7 +66,7 @@ export async function runChild(spec: ChildRunSpec): Promise<ChildRunResult> {
       // Its own process group: a Ctrl-C (or a group-wide SIGTERM) to the scheduler must not reach the
       // run directly; the scheduler decides (grace, then SIGTERM/SIGKILL to the run's whole group).
       detached: true,
-      env: { ...process.env, ...spec.env, [RUN_REPORT_ENV]: reportPath },
+      env: submitEnv(spec, reportPath),
     });
     let tail = '';
     child.stdout.on('data', (d: Buffer) => (spec.stdout ?? process.stdout).write(d));

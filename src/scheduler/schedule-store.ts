@@ -103,8 +103,10 @@ export class ScheduleStore {
     const removedScheduler = await this.queue.removeJobScheduler(name);
     const removed = await this.redis.hdel(scheduleKeys.definitions(this.prefix), name);
     await this.redis.del(scheduleKeys.history(this.prefix, name));
-    const markers = await this.redis.keys(scheduleKeys.started(this.prefix, name, '*'));
-    if (markers.length > 0) await this.redis.del(...markers);
+    // SCAN, not KEYS: KEYS blocks the cluster's Redis (every queue, every executor) while it walks the keyspace.
+    for await (const markers of this.redis.scanStream({ match: scheduleKeys.started(this.prefix, name, '*'), count: 500 }) as AsyncIterable<string[]>) {
+      if (markers.length > 0) await this.redis.del(...markers);
+    }
     return removed === 1 || removedScheduler;
   }
 

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatHistory, historyEntry, historyError, MAX_ERROR_CHARS, parseHistoryEntry, type RunHistoryEntry } from '../../src/scheduler/run-history.js';
-import { lastErrorLines, submitArgs } from '../../src/scheduler/child-run.js';
+import { lastErrorLines, submitArgs, submitEnv } from '../../src/scheduler/child-run.js';
 import { dueRunOf, retryDelayMs } from '../../src/scheduler/due-run.js';
 import { reportError, writeOfSave } from '../../src/scheduler/run-report.js';
 import { ConfigError } from '../../src/errors/kjob-error.js';
@@ -62,10 +62,12 @@ describe('due runs and children (pure parts)', () => {
     assert.deepEqual([1, 2, 3, 10].map((a) => retryDelayMs(a)), [1000, 2000, 4000, 60_000]);
   });
 
-  it('the child is kjob submit with the schedule master, app name and conf', () => {
-    const args = submitArgs({ job: '/jobs/etl.ts', master: 'redis://r:6379', appName: 'etl', conf: { 'a.b': '1' } });
+  it('the child is kjob submit with the app name and conf; the master (maybe with a password) goes through KJOB_MASTER', () => {
+    const args = submitArgs({ job: '/jobs/etl.ts', appName: 'etl', conf: { 'a.b': '1' } });
     assert.match(args[0]!, /bin\/kjob\.js$/);
-    assert.deepEqual(args.slice(1), ['submit', '/jobs/etl.ts', '--master', 'redis://r:6379', '--app-name', 'etl', '--conf', 'a.b=1']);
+    assert.deepEqual(args.slice(1), ['submit', '/jobs/etl.ts', '--app-name', 'etl', '--conf', 'a.b=1']);
+    const env = submitEnv({ master: 'redis://:pw@r:6379', env: { KJOB_SCHEDULE: 'etl' } }, '/tmp/r.json', { KJOB_MASTER: 'redis://other:6379', PATH: '/bin' });
+    assert.deepEqual(env, { KJOB_MASTER: 'redis://:pw@r:6379', PATH: '/bin', KJOB_SCHEDULE: 'etl', KJOB_RUN_REPORT: '/tmp/r.json' });
   });
 
   it("the error of a child without report is the CLI's printed error, not its JSON log lines", () => {

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { testRedisUrl, uniqueTestPrefix } from '../support/redis.js';
 import { buildScheduleDefinition } from '../../src/scheduler/schedule-definition.js';
 import { ScheduleStore } from '../../src/scheduler/schedule-store.js';
-import { HISTORY_LIMIT } from '../../src/scheduler/schedule-keys.js';
+import { HISTORY_LIMIT, scheduleKeys } from '../../src/scheduler/schedule-keys.js';
 import type { RunHistoryEntry } from '../../src/scheduler/run-history.js';
 import { RunLock } from '../../src/scheduler/run-lock.js';
 
@@ -51,7 +51,13 @@ describe('schedule store on real Redis (no scheduler)', () => {
   it('remove drops scheduler, definition and history; a run ending afterwards does not bring the history back', async () => {
     await store.upsert(buildScheduleDefinition('gone', JOB, { cron: '0 0 1 1 *' }));
     await store.appendHistory(entry('gone', 1));
+    // More started-markers than one SCAN batch, and another schedule's marker that must stay.
+    const markers = Array.from({ length: 1200 }, (_, i) => scheduleKeys.started(prefix, 'gone', `repeat:gone:${i}`));
+    await store.redis.mset(...markers.flatMap((k) => [k, 'done:s']));
+    await store.redis.set(scheduleKeys.started(prefix, 'gone2', 'r1'), 'done:s');
     assert.equal(await store.remove('gone'), true);
+    assert.equal(await store.redis.exists(...markers), 0, 'every started-marker of the schedule is gone');
+    assert.equal(await store.redis.exists(scheduleKeys.started(prefix, 'gone2', 'r1')), 1, "another schedule's marker stays");
     await store.appendHistory(entry('gone', 2));
     assert.deepEqual(await store.history('gone'), []);
     assert.equal(await store.get('gone'), undefined);
