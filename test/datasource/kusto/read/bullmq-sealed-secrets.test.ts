@@ -1,6 +1,6 @@
 // Distributed Kusto reads on the BullMQ backend (real Redis, real executor processes) never put a SAS
 // signature or an account key into Redis or the executors' logs: the export's SAS travels sealed
-// (KJOB_TASK_SECRET_KEY). Every command sent to Redis under the test prefix is recorded with MONITOR,
+// (KJOB_TASK_SECRET_KEY), and an account key is turned into a container SAS first. Every command sent to Redis under the test prefix is recorded with MONITOR,
 // every key left under it is dumped, and the driver's and executors' logs (debug) are scanned. A driver without the key fails before the export;
 // an executor with another key fails the task once, naming the variable.
 import { describe, it, before, after } from 'node:test';
@@ -127,6 +127,7 @@ describe('Kusto Distributed read on BullMQ: the export SAS travels sealed', () =
   let driverLog: ReturnType<typeof captureDriverLog> | undefined;
   const secrets: string[] = [];
   let userStorage: string;
+  let keyStorage: string;
 
   before(async () => {
     const cs = k.emulator.dataManagement.connectionString;
@@ -141,6 +142,9 @@ describe('Kusto Distributed read on BullMQ: the export SAS travels sealed', () =
     const sas = generateBlobSASQueryParameters({ containerName: container, permissions: ContainerSASPermissions.parse('racwdl'), expiresOn: new Date(Date.now() + 3_600_000) }, new StorageSharedKeyCredential(account, accountKey)).toString();
     secrets.push(sigOf(`http://x/?${sas}`));
     userStorage = JSON.stringify({ storageCredentials: [{ storageAccountName: account, blobContainer: container, sasKey: `?${sas}`, blobEndpoint: k.emulator.dataManagement.blobEndpoint }] });
+    // …and one that authenticates with the account key itself.
+    await BlobServiceClient.fromConnectionString(cs).getContainerClient('user-transient-key').createIfNotExists();
+    keyStorage = JSON.stringify({ storageCredentials: [{ storageAccountName: account, blobContainer: 'user-transient-key', storageAccountKey: accountKey, blobEndpoint: k.emulator.dataManagement.blobEndpoint }] });
 
     process.env[ENV] = key;
     redis = await recordRedis(url, prefix);
@@ -191,6 +195,16 @@ describe('Kusto Distributed read on BullMQ: the export SAS travels sealed', () =
     const before = redis.lines.length;
     assertExactRows(await read({ kustoQuery: 'Rows | where id > 0', transientStorage: userStorage }));
     assert.ok(redis.lines.slice(before).some((l) => l.includes('kjob-sealed:v1:')), 'the user storage SAS went sealed');
+    assertNoSecret(redis.lines, secrets, 'a Redis command');
+    assertNoSecret(await dumpKeys(url, prefix), secrets, 'a Redis key');
+    assertNoSecret(executors.flatMap((e) => e.log), secrets, 'an executor log');
+    assertNoSecret(driverLog!.lines, secrets, 'a driver log line');
+  });
+
+  it('(c) a user transientStorage with an account key: exact rows, the key never leaves the driver (a derived SAS travels sealed)', async () => {
+    const before = redis.lines.length;
+    assertExactRows(await read({ kustoQuery: 'Rows | where id != -1', transientStorage: keyStorage }));
+    assert.ok(redis.lines.slice(before).some((l) => l.includes('kjob-sealed:v1:')), 'the derived SAS went sealed');
     assertNoSecret(redis.lines, secrets, 'a Redis command');
     assertNoSecret(await dumpKeys(url, prefix), secrets, 'a Redis key');
     assertNoSecret(executors.flatMap((e) => e.log), secrets, 'an executor log');
