@@ -31,7 +31,7 @@ async function withTimeout<T>(p: Promise<T>, ms: number, clock: Clock): Promise<
 
 export async function decideReadMode(options: {
   readMode: 'ForceSingleMode' | 'ForceDistributedMode' | undefined;
-  /** Runs `<q>| evaluate estimate_rows_count()` and returns column 1 of the first row. */
+  /** Runs `<q>| evaluate estimate_rows_count()` and returns the first row's `EstimatedRowsCount`. */
   estimate: () => Promise<unknown>;
   /** Runs `<q>| count` and returns column 0 of the first row. */
   count: () => Promise<unknown>;

@@ -71,19 +71,31 @@ async function schemaOf(o: ResolvedKustoSourceOptions, userSchema: Schema | unde
   return userSchema ?? (await kustoReadSchema(o.query, o.customSchema, clients.query));
 }
 
+/**
+ * The plugin's result column. Kusto.Language (Microsoft's KQL parser) declares `estimate_rows_count`
+ * as one long column of this name; the connector reads column index 1, which that result does not
+ * have (its `get(1)` throws, so the connector falls to Distributed instead of using the estimate).
+ * kjob reads the column by name, and takes index 1 only from a result without it.
+ */
+export const ESTIMATE_COLUMN = 'EstimatedRowsCount';
+
 async function decide(o: ResolvedKustoSourceOptions, query: string, clients: KustoReadClients, ctx: DriverContext): Promise<ReadDecision> {
-  const firstCell = (col: number) => async (q: string) => {
+  const firstCell = (pick: (columns: readonly { name: string }[]) => number) => async (q: string) => {
     const r = await clients.query.query(q, { activity: 'KJOB.read.estimate', timeoutMs: DECISION_TIMEOUT_MS, attempts: 1 });
     const row = r.rows[0];
     if (!row) return 0;
-    const v = row[col];
+    const v = row[pick(r.columns)];
     // parseRowCount reads digits; a lossless number is handed over as its text.
     return v instanceof JsonNumber ? v.text : (v ?? null);
   };
+  const estimateColumn = (columns: readonly { name: string }[]) => {
+    const i = columns.findIndex((c) => c.name === ESTIMATE_COLUMN);
+    return i >= 0 ? i : 1;
+  };
   return decideReadMode({
     readMode: o.readMode,
-    estimate: () => firstCell(1)(estimateRowsCountQuery(query)),
-    count: () => firstCell(0)(countQuery(query)),
+    estimate: () => firstCell(estimateColumn)(estimateRowsCountQuery(query)),
+    count: () => firstCell(() => 0)(countQuery(query)),
     clock: systemClock,
     timeoutMs: DECISION_TIMEOUT_MS,
     onFallback: (e) => ctx.log.info({ err: String(e) }, 'Kusto read: the row estimate failed; reading in Distributed mode'),

@@ -61,7 +61,10 @@ export const getschema: OperatorImpl = ({ ctx, input }) => {
   };
 };
 
-/** Only `estimate_rows_count()`: a single `EstimatedRowsCount` column holding the exact row count. */
+/**
+ * Only `estimate_rows_count()`: one long column `EstimatedRowsCount`, the result schema Kusto.Language
+ * declares for the plugin, holding the exact row count (a service estimate may differ from it).
+ */
 export const evaluate: OperatorImpl = ({ ctx, input, op }) => {
   const call = requireChild(op, 'FunctionCall');
   const plugin = functionName(call);

@@ -103,6 +103,24 @@ describe('Kusto source, Distributed and automatic modes', () => {
     assert.deepEqual(ids, Array.from({ length: 5001 }, (_, i) => i + 1));
   });
 
+  it('a non-zero estimate decides the mode with no `| count`; only an estimate of 0 is checked with one', async () => {
+    const queriesOf = async (requestId: string) => (await k.mgmt(`.show queries | where ClientActivityId startswith ${quoteString(`${requestId};`)}`)).map((r) => String(r['Text']));
+    const run = async (kustoQuery: string, requestId: string) => {
+      const n = await spark.read.format('kusto').options(opts({ kustoQuery, requestId })).load().count();
+      return { n, mode: lastKustoReadReport()?.mode, texts: await queriesOf(requestId) };
+    };
+    const estimated = await run('R5001 | where id <= 4321', 'k6-estimate-single');
+    assert.deepEqual([estimated.n, estimated.mode], [4321, 'single']);
+    assert.equal(estimated.texts.filter((t) => t.includes('evaluate estimate_rows_count()')).length, 1, estimated.texts.join('\n'));
+    assert.deepEqual(estimated.texts.filter((t) => /\|\s*count\s*$/.test(t)), [], 'a non-zero estimate runs no | count');
+    const large = await run('R5001 | where id >= 1', 'k6-estimate-distributed');
+    assert.deepEqual([large.n, large.mode], [5001, 'distributed']);
+    assert.deepEqual(large.texts.filter((t) => /\|\s*count\s*$/.test(t)), [], 'a non-zero estimate runs no | count');
+    const empty = await run('R5001 | where id < 0', 'k6-estimate-empty');
+    assert.deepEqual([empty.n, empty.mode], [0, 'empty']);
+    assert.equal(empty.texts.filter((t) => /\|\s*count\s*$/.test(t)).length, 1, 'an estimate of 0 is checked with | count');
+  });
+
   it('a failing estimate falls back to Distributed', async () => {
     k.emulator.dataManagement.faults.add({ kind: 'request', status: 500, count: 1, pattern: 'estimate_rows_count' });
     const n = await spark.read.format('kusto').options(opts({ kustoQuery: 'R5000 | where id <= 3' })).load().count();
