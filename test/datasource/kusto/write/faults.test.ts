@@ -10,6 +10,7 @@ const sink = useSinkTestContext('kusto faults', { 'kjob.task.maxAttempts': 1, 'k
 const fault = (text: string) => sink.probe.rows('db', `.emulator fault ${text}`);
 const df = () => sink.spark.createDataFrame([{ id: 1, name: 'a' }, { id: 2, name: 'b' }], 'id bigint, name string', { partitions: 2 });
 const write = (table: string, extra: Record<string, string> = {}) => df().write.format('kusto').options(sinkOptions(sink.emu.clusterUrl, table, extra)).mode('append').save();
+type TaskFailure = Error & { taskErrorName?: string; taskErrorMessage?: string; taskError: Error & { likelyCause?: string; resolution?: string; requestId?: string }; resolution?: string; requestId?: string };
 const stagingTables = async () => (await sink.probe.tables('db')).filter((t) => t.startsWith('sparkTempTable_'));
 
 describe('error rows of the troubleshooting guide', () => {
@@ -17,12 +18,50 @@ describe('error rows of the troubleshooting guide', () => {
   it('NoStorageContainersException when the cluster hands out no temporary storage', async () => {
     await fault('no-storage 0');
     try {
-      await assert.rejects(write('F1'), /No storage containers received\. Failed to allocate temporary storage/);
+      await assert.rejects(write('F1'), (e: TaskFailure) => {
+        // The executor's error reaches the driver inside TaskFailedError, with its own name, cause and resolution.
+        assert.equal(e.name, 'TaskFailedError');
+        assert.equal(e.taskErrorName, 'NoStorageContainersException');
+        assert.equal(e.taskErrorMessage, 'No storage containers received. Failed to allocate temporary storage');
+        assert.equal(e.taskError.name, 'NoStorageContainersException');
+        assert.match(e.taskError.likelyCause ?? '', /returned no temporary storage/);
+        assert.match(e.taskError.resolution ?? '', /\.get ingestion resources.*kustoIngestionStorageContainer/);
+        assert.match(e.resolution ?? '', /kustoIngestionStorageContainer/);
+        assert.match(String(e.requestId), /^[0-9a-f-]{36}$/);
+        assert.equal(e.taskError.requestId, e.requestId);
+        return true;
+      });
     } finally {
       await fault('clear');
     }
     assert.equal(await sink.probe.count('db', 'F1'), 0);
     assert.deepEqual(await stagingTables(), []);
+  });
+
+  it('… and with a user tempTableName the failed task\'s abort keeps that table', async () => {
+    await sink.probe.rows('db', '.create table KeptTmp (id:long, name:string)');
+    await fault('no-storage 0');
+    try {
+      await assert.rejects(write('F1', { tempTableName: 'KeptTmp' }), (e: TaskFailure) => e.name === 'TaskFailedError' && e.taskErrorName === 'NoStorageContainersException');
+    } finally {
+      await fault('clear');
+    }
+    assert.ok((await sink.probe.tables('db')).includes('KeptTmp'));
+    await sink.probe.rows('db', '.drop table KeptTmp');
+  });
+
+  it('InvalidParameterException when a user tempTableName does not exist, before any side effect', async () => {
+    await assert.rejects(write('F1', { tempTableName: 'NoSuchTmp' }), (e: Error & { requestId?: string; resolution?: string; context?: Record<string, unknown> }) => {
+      assert.equal(e.name, 'InvalidParameterException');
+      assert.equal(e.message, 'Temp table name provided but the table does not exist. Either drop this option or create the table beforehand.');
+      assert.match(String(e.requestId), /^[0-9a-f-]{36}$/);
+      assert.equal(e.context?.['option'], 'tempTableName');
+      assert.match(e.resolution ?? '', /Fix the option named in the message/);
+      return true;
+    });
+    assert.ok(!(await sink.probe.tables('db')).includes('NoSuchTmp'));
+    assert.deepEqual(await stagingTables(), []);
+    assert.equal(await sink.probe.count('db', 'F1'), 0);
   });
 
   it('throttling (429) and transient 5xx on commands are retried', async () => {
@@ -53,9 +92,13 @@ describe('error rows of the troubleshooting guide', () => {
   it('an ingestion PartiallySucceeded status also fails the write (all-or-nothing)', async () => {
     await fault('ingestion partial 1 table * ');
     try {
-      await assert.rejects(write('F3'), (e: Error & { status?: string }) => {
+      await assert.rejects(write('F3'), (e: Error & { status?: string; errorCode?: string; failureStatus?: string; requestId?: string; resolution?: string }) => {
         assert.equal(e.name, 'IngestionFailedException');
         assert.equal(e.status, 'PartiallySucceeded');
+        assert.equal(e.errorCode, 'General_PartialIngestion');
+        assert.equal(e.failureStatus, 'Permanent');
+        assert.match(String(e.requestId), /^[0-9a-f-]{36}$/);
+        assert.match(e.resolution ?? '', /\.show ingestion failures/);
         assert.match(e.message, /^Ingestion to Kusto failed with status 'PartiallySucceeded'/);
         return true;
       });
@@ -82,6 +125,12 @@ describe('error rows of the troubleshooting guide', () => {
         assert.equal(e.message, 'Failed to move extents after 2 tries.');
         assert.match(String((e as Error & { requestId?: string }).requestId), /^[0-9a-f-]{36}$/);
         assert.match(String((e as Error & { resolution?: string }).resolution), /Queued|maxRetriesOnMoveExtents/);
+        // The last failed move: the async operation ended Failed, named by its OperationId.
+        const cause = e.cause as Error & { operationId?: string; state?: string; status?: string };
+        assert.equal(cause.name, 'FailedOperationException');
+        assert.match(String(cause.operationId), /^[0-9a-f-]{36}$/);
+        assert.equal(cause.message, `Failed to execute Kusto operation with OperationId '${cause.operationId}', State: 'Failed', Status: '${cause.status}'`);
+        assert.match(String(cause.status), /^Moving extents from table 'sparkTempTable_kusto_faults_F5_[^']+' failed \(emulator fault injection #\d+\)\.$/);
         return true;
       });
     } finally {
