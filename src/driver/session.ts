@@ -14,6 +14,7 @@ import { isSecretOptionKey } from '../util/redact.js';
 import { taskSecretSealerFor } from '../protocol/task-secret-key.js';
 import { DataFrame } from './dataframe.js';
 import { DataFrameReader } from './dataframe-reader.js';
+import { RuntimeConfig } from './runtime-config.js';
 import { resolveBackend } from './resolve-backend.js';
 import type { ActionHost } from './run-action.js';
 import { SessionBuilder, type StageListenerFactory } from './session-builder.js';
@@ -51,7 +52,10 @@ export class Session {
   readonly appName: string;
   readonly master: string;
   readonly appId: string;
-  readonly conf: ReadonlyMap<string, string>;
+  /** The runtime configuration: `conf.get(key)`, `conf.set(key, value)`, `conf.unset(key)`, `conf.getAll()` (runtime-config.ts). */
+  readonly conf: RuntimeConfig;
+  /** The map behind `conf`, handed to data sources (the Kusto source writes its storage keys into it). */
+  readonly #confEntries: Map<string, string>;
   /** The job module path executors import (config kjob.jobModule, else env KJOB_JOB_MODULE). */
   readonly jobModule: string | undefined;
   readonly #log: Logger;
@@ -66,7 +70,8 @@ export class Session {
   private constructor(settings: SessionSettings, appId: string, backend: SchedulerBackend, log: Logger, jobModule: string | undefined) {
     this.appName = settings.appName;
     this.master = settings.master;
-    this.conf = settings.conf;
+    this.#confEntries = new Map(settings.conf);
+    this.conf = new RuntimeConfig(this.#confEntries);
     this.appId = appId;
     this.jobModule = jobModule;
     this.#backend = backend;
@@ -172,21 +177,24 @@ export class Session {
   }
 
   #makeHost(): ActionHost {
-    // Conf keys that name credentials never travel inside tasks (executors resolve their own).
-    const taskConf = Object.fromEntries([...this.conf].filter(([k]) => !isSecretOptionKey(k)));
+    const entries = this.#confEntries;
     const maxAttempts = this.#confNumber(CONF.maxAttempts, Number(this.conf.get('spark.task.maxFailures') ?? 4));
     return {
       appId: this.appId,
       appName: this.appName,
       jobModule: this.jobModule,
       maxAttempts,
-      taskConf,
+      // Read per action, as conf.set() may have changed it. Conf keys that name credentials never
+      // travel inside tasks (executors resolve their own, or get them sealed).
+      get taskConf() {
+        return Object.fromEntries([...entries].filter(([k]) => !isSecretOptionKey(k)));
+      },
       backend: async () => this.#backend,
       driverContext: (jobId: string): DriverContext => ({
         appName: this.appName,
         appId: this.appId,
         jobId,
-        conf: this.conf,
+        conf: entries,
         log: this.#log.child({ jobId }),
         defaultParallelism: this.#backend.defaultParallelism,
         taskSecrets: taskSecretSealerFor(this.master),

@@ -9,13 +9,21 @@
  *   short-lived container SAS so that file locations handed to executors carry no key;
  * - neither: the executor's own identity (DefaultAzureCredential).
  * The location is the https blob endpoint; a `.dfs.` host is read through its `.blob.` twin.
+ * `kjob.storage.endpoint.<account>.blob.<suffix>` (a kjob key, not Hadoop's) points an account at
+ * another endpoint, e.g. Azurite's path-style `http://127.0.0.1:10000/devstoreaccount1`, which no
+ * wasbs URL can name.
  */
 import { ConfigError } from '../../errors/kjob-error.js';
 import { redact } from '../../util/redact.js';
-import { resolveHadoopStorageUrl } from '../kusto/storage/storage-url.js';
+import { parseHadoopStorageUrl, resolveHadoopStorageUrl } from '../kusto/storage/storage-url.js';
 import type { Location } from './location.js';
 import { unsealTaskSecret } from '../../protocol/task-secret-key.js';
 import { containerSasFromKey } from './container-sas.js';
+
+/** The conf key that points `<account>.blob.<suffix>` at another blob endpoint. */
+export function blobEndpointOverrideKey(account: string, endpointSuffix: string): string {
+  return `kjob.storage.endpoint.${account}.blob.${endpointSuffix}`;
+}
 
 export function resolveHadoopLocation(raw: string, conf: ReadonlyMap<string, string>): Location {
   let resolved: ReturnType<typeof resolveHadoopStorageUrl>;
@@ -35,7 +43,23 @@ export function resolveHadoopLocation(raw: string, conf: ReadonlyMap<string, str
   // Conf values may arrive sealed inside a task (src/protocol/sealed-secret.ts).
   if (resolved.auth === 'sas') sas = unsealTaskSecret(resolved.sas, `the SAS of ${account}/${container}`).replace(/^\?/, '');
   else if (resolved.auth === 'key') sas = containerSasFromKey(resolved.accountName, container, unsealTaskSecret(resolved.accountKey, `the account key of ${account}`));
+  const override = conf.get(blobEndpointOverrideKey(account, parseHadoopStorageUrl(raw).endpointSuffix));
+  if (override !== undefined) return { kind: 'blob', address: { ...endpointOverride(override, raw), account, container, path: resolved.path, sas } };
   return { kind: 'blob', address: { endpoint: `${url.protocol}//${url.host}`, account, container, path: resolved.path, sas, style: 'host' } };
+}
+
+function endpointOverride(value: string, raw: string): { endpoint: string; style: 'host' | 'path' } {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch (e) {
+    throw new ConfigError(`The blob endpoint configured for ${redact(raw)} is not a URL: '${redact(value)}'`, {
+      resolution: 'Set kjob.storage.endpoint.<account>.blob.<suffix> to the account\'s blob endpoint, e.g. http://127.0.0.1:10000/devstoreaccount1 (Azurite).',
+      cause: e,
+    });
+  }
+  const path = u.pathname.replace(/\/+$/, '');
+  return { endpoint: `${u.protocol}//${u.host}${path}`, style: path === '' ? 'host' : 'path' };
 }
 
 /** Keys written for a `.dfs.` host also serve its `.blob.` twin (the Kusto keys always name `.blob.`). */
