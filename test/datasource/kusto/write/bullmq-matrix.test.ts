@@ -1,6 +1,6 @@
 // The Kusto sink on the BullMQ backend (real Redis, two real executor processes, one cluster for the
 // whole file): every write mode × tableCreateOptions × adjustSchema (the same case table as local[2]),
-// and pollingOnDriver=false polling as a task on one of the executor processes.
+// the Arrow types round trip, and pollingOnDriver=false polling as a task on one of the executor processes.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Session } from '../../../../src/driver/session.js';
@@ -9,6 +9,7 @@ import { testRedisUrl, uniqueTestPrefix } from '../../../support/redis.js';
 import { startCluster } from '../../../cluster/support/cluster-processes.js';
 import { KustoProbe, sinkOptions, startSinkTestEmulator } from './support.js';
 import { createMatrixTables, matrixCases, runMatrixCase } from './matrix-cases.js';
+import { ROUND_TRIP_CASES, runRoundTrip } from './types-cases.js';
 
 const EXECUTORS = ['kmx-1', 'kmx-2'];
 let emu: RunningEmulator;
@@ -38,6 +39,11 @@ const MATRIX = matrixCases('B');
 describe('Kusto sink on BullMQ: mode × tableCreateOptions × adjustSchema (matrix-cases.ts)', () => {
   before(() => createMatrixTables(probe, MATRIX));
   for (const c of MATRIX) it(c.title, () => runMatrixCase(spark, emu.clusterUrl, probe, c));
+});
+
+describe('Kusto sink on BullMQ: Arrow types round trip across the task boundary (types-cases.ts)', () => {
+  // Executor processes rebuild the plan from schema JSON and the rows from Arrow IPC: each type must survive both.
+  for (const c of ROUND_TRIP_CASES) it(`${c.name}: every value read back exactly`, () => runRoundTrip(spark, emu.clusterUrl, probe, c, `BM_Types_${c.name}`));
 });
 
 describe('Kusto sink on BullMQ: polling on an executor', () => {
