@@ -45,7 +45,16 @@ describe('storage failures', () => {
     const storageUrl = service.url.replace(/\/+$/, '');
     const forged = '?sv=2022-11-02&ss=b&srt=co&sp=rwl&se=2099-01-01T00:00:00Z&sig=Zm9yZ2VkLXNpZ25hdHVyZQ%3D%3D';
     const option = JSON.stringify([{ storageUrl, containerName: 'user-ingest', sas: forged }]);
-    await assert.rejects(df().write.format('kusto').options(sinkOptions(sink.emu.clusterUrl, 'U', { kustoIngestionStorageContainer: option, writeMode: 'Queued' })).mode('append').save(), (e: Error) => {
+    type TaskFailure = Error & { taskErrorName?: string; taskErrorMessage?: string; taskError: Error & { likelyCause?: string; resolution?: string; requestId?: string }; requestId?: string };
+    await assert.rejects(df().write.format('kusto').options(sinkOptions(sink.emu.clusterUrl, 'U', { kustoIngestionStorageContainer: option, writeMode: 'Queued' })).mode('append').save(), (e: TaskFailure) => {
+      assert.equal(e.name, 'TaskFailedError');
+      assert.equal(e.taskErrorName, 'IngestionServiceException');
+      assert.equal(e.taskError.name, 'IngestionServiceException');
+      assert.match(String(e.taskErrorMessage), /^Uploading blob db_\S+_kjob\.csv\.gz failed: Server failed to authenticate the request/);
+      assert.match(e.taskError.likelyCause ?? '', /data-management endpoint or its storage/);
+      assert.match(e.taskError.resolution ?? '', /Ingestor role/);
+      assert.match(String(e.requestId), /^[0-9a-f-]{36}$/);
+      assert.equal(e.taskError.requestId, e.requestId);
       assert.match(e.message, /Uploading blob .*_kjob\.csv\.gz failed/);
       assert.ok(!e.message.includes('Zm9yZ2VkLXNpZ25hdHVyZQ'), e.message);
       assert.ok(!(e.stack ?? '').includes('Zm9yZ2VkLXNpZ25hdHVyZQ'));
