@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { col, hour, when, type DataFrame, type Session } from 'kjob';
+import { KjobError, col, hour, when, type DataFrame, type Session } from 'kjob';
 
 // Resolved through the package, not the working directory, so the job runs from anywhere.
 const require = createRequire(import.meta.url);
@@ -101,18 +101,34 @@ export async function writeLateFlightsToKusto(late: DataFrame): Promise<void> {
   }
 }
 
+/** The Kusto read-back disagrees with what the table holds: the job fails rather than print it. */
+export class KustoReadBackMismatchError extends KjobError {
+  override name = 'KustoReadBackMismatchError';
+  constructor(what: string, got: number, expected: number) {
+    super('DATA_INVALID', `Kusto read-back (${what}) returned ${got} rows, the table holds ${expected}`, {
+      likelyCause: 'Rows were lost or duplicated between the write and the read (export, split planning, or the aggregate query).',
+      resolution: 'Compare `LateFlights | count` with the read; rerun with LOG_LEVEL=debug to see the splits and queries of the read.',
+      context: { what, got, expected },
+    });
+  }
+}
+
 /**
  * The Kusto read-back: the whole table in Distributed mode (`.export` to transient storage, the
- * Parquet files read as splits, deleted afterwards) and an aggregate, small enough for Single mode
- * (the automatic decision estimates ≤ 5000 rows and runs the query directly).
+ * Parquet files read as splits, deleted afterwards) and an aggregate in Single mode (one query whose
+ * result is small: three buckets); the buckets' counts must add up to the table's rows.
  */
 export async function readLateFlightsFromKusto(spark: Session, cluster: string, database: string, expectedRows: number): Promise<void> {
   const base = { kustoCluster: cluster, kustoDatabase: database };
   const started = performance.now();
   const table = await spark.read.format('kusto').options({ ...base, kustoQuery: 'LateFlights', readMode: 'ForceDistributedMode' }).load().select('delay', 'delay_bucket').toArrow();
   const seconds = (performance.now() - started) / 1000;
-  if (table.numRows !== expectedRows) throw new Error(`Kusto read-back returned ${table.numRows} rows, the table holds ${expectedRows}`);
+  if (table.numRows !== expectedRows) throw new KustoReadBackMismatchError('Distributed, whole table', table.numRows, expectedRows);
   console.log(`kusto read          ${table.numRows.toLocaleString('en-US')} rows ← ${database}.LateFlights (Distributed: export + Parquet) in ${seconds.toFixed(2)} s, ${Math.round(table.numRows / seconds).toLocaleString('en-US')} rows/s`);
   console.log('kusto read (Single) LateFlights | summarize flights = count(), max_delay = max(delay) by delay_bucket');
-  await spark.read.format('kusto').options({ ...base, kustoQuery: 'LateFlights | summarize flights = count(), max_delay = max(delay) by delay_bucket | order by flights desc' }).load().show();
+  const buckets = spark.read.format('kusto').options({ ...base, kustoQuery: 'LateFlights | summarize flights = count(), max_delay = max(delay) by delay_bucket | order by flights desc', readMode: 'ForceSingleMode' }).load();
+  const rows = await buckets.collect();
+  const bucketed = rows.reduce((sum, r) => sum + Number(r['flights']), 0);
+  if (bucketed !== expectedRows) throw new KustoReadBackMismatchError('Single, flights by delay_bucket', bucketed, expectedRows);
+  await buckets.show();
 }
