@@ -17,7 +17,7 @@ import { Type, makeVector, type Data, type RecordBatch } from 'apache-arrow';
 import { ByteSink } from './byte-sink.js';
 import { base64At, boolAt, decimalUnscaled, dictionaryEntry, formatDateAt, formatDecimal, formatDurationAt, formatNumberAt, formatTimeOfDayAt, formatTimestampAt, isValid, rangeAt, timestampAt, type OffsetResolver } from './arrow-values.js';
 import { formatLocalDateTimeParts, javaFraction, zoneOffsetResolver } from './java-time-format.js';
-import { javaDoubleToString } from './java-number-format.js';
+import { javaDoubleToString, javaFloatToString } from './java-number-format.js';
 import { writeJsonValue } from './nested-json.js';
 
 const COMMA = 0x2c;
@@ -138,6 +138,11 @@ export class ArrowCsvEncoder {
         if (data.values instanceof Float64Array) {
           const values = data.values;
           return (i) => sink.ascii(javaDoubleToString(values[i]!));
+        }
+        if (data.values instanceof Uint16Array) {
+          // float16 halves are decoded by Arrow's vector; built once per column, not once per value.
+          const halves = makeVector(data);
+          return (i) => sink.ascii(javaFloatToString(halves.get(i) as number));
         }
         return (i) => sink.ascii(formatNumberAt(data, i));
       }
