@@ -81,11 +81,12 @@ async function blobWriteTask(state: KustoWriteState, options: ResolvedKustoSinkO
 
   const queue = (sealed: SealedBlob, index: number, sealedOnRollOver: boolean): Promise<void> => {
     const sourceId = randomUUID();
+    const dedupTag = transactional ? undefined : queuedBlobIngestByTag(state.requestId, ctx.partition, index);
     const props = blobIngestionProperties(options, {
       ...(state.stagingTable ? { stagingTable: state.stagingTable } : {}),
       sealedOnRollOver,
       ...(attemptTag ? { attemptTag } : {}),
-      ...(transactional ? {} : { dedupTag: queuedBlobIngestByTag(state.requestId, ctx.partition, index) }),
+      ...(dedupTag ? { dedupTag } : {}),
     });
     if (state.queuedWaitForIngestion) {
       // Opt-in: the driver waits for these blobs in the status table (the connector could not report them).
@@ -104,7 +105,8 @@ async function blobWriteTask(state: KustoWriteState, options: ResolvedKustoSinkO
       clock: systemClock,
       onRetry: (e, attempt, delayMs) => ctx.log.warn({ attempt, delayMs, err: serviceMessage(e) }, 'queueing a blob for ingestion failed; retrying'),
     }).then(
-      () => undefined,
+      // Which attempt queued which tag: what a retried or killed attempt left behind can be traced.
+      () => ctx.log.debug({ partition: ctx.partition, attempt: ctx.attempt, blobIndex: index, blob: sealed.name, tag: attemptTag ?? dedupTag, rawBytes: sealed.rawBytes }, 'blob queued for ingestion'),
       (e: unknown) => {
         throw new IngestionServiceException(`Queueing blob ${sealed.name} for ingestion into '${props.table}' failed: ${serviceMessage(e)}`, { requestId: state.requestId, cause: e, context: { partition: ctx.partition, blob: sealed.name } });
       },
