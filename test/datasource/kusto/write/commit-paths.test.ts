@@ -5,6 +5,9 @@ import type { CommitMessage, DriverContext, Log, TaskContext, WriteJob } from '.
 import { prepareKustoWrite } from '../../../../src/datasource/kusto/write/prepare-write.js';
 import { kustoWriteTask } from '../../../../src/datasource/kusto/write/write-task.js';
 import { abortKustoWrite, commitKustoWrite } from '../../../../src/datasource/kusto/write/commit-write.js';
+import { moveAcceptedExtents } from '../../../../src/datasource/kusto/write/move-extents.js';
+import { KustoEngineClient } from '../../../../src/datasource/kusto/client/engine-client.js';
+import { resolveKustoSinkOptions } from '../../../../src/datasource/kusto/options/sink-options.js';
 import type { Clock } from '../../../../src/datasource/kusto/polling/clock.js';
 import type { RunningEmulator } from '../../../../src/emulator/start-emulator.js';
 import { KustoProbe, sinkOptions, startSinkTestEmulator } from './support.js';
@@ -75,7 +78,7 @@ async function runTasks(job: WriteJob, ctx: DriverContext, parts: RecordBatch[])
 before(async () => {
   emu = await startSinkTestEmulator();
   probe = new KustoProbe(emu.clusterUrl);
-  for (const t of ['P', 'A', 'G']) await probe.rows('db', `.create table ${t} (id:long, name:string)`);
+  for (const t of ['P', 'A', 'G', 'MV']) await probe.rows('db', `.create table ${t} (id:long, name:string)`);
   // One blob per extent (the staging table copies this policy), so two tasks stage two extents to move.
   await probe.rows('db', `.alter table P policy ingestionbatching @'{"MaximumBatchingTimeSpan":"00:00:00.2","MaximumNumberOfItems":1,"MaximumRawDataSizeMB":1024}'`);
   await probe.rows('db', '.ingest inline into table P <| -1,before');
@@ -117,6 +120,39 @@ describe('Transactional commit: all-or-nothing', () => {
     assert.equal(log.lines.filter((l) => l.level === 'warn' && l.msg === 'moving extents failed; retrying').length, 10);
     assert.deepEqual(await probe.rows('db', 'P | project id, name'), [{ id: -1, name: 'before' }]);
     assert.deepEqual(await stagingTables(), []);
+  });
+});
+
+describe('a destination with a materialized view', () => {
+  it('the move with SetNewIngestionTime=true runs on the emulator and gives the moved extents a new creation time', async () => {
+    // The emulator cannot create materialized views; only the view count the commit asks for is scripted.
+    const log = capturingLog();
+    const ctx = driverContext(log);
+    const job = await prepareKustoWrite(schema, sinkOptions(emu.clusterUrl, 'MV', { requestId: 'mv-req' }), 'append', ctx);
+    const state = job.state as { stagingTable: string; startedAt: string };
+    const messages = await runTasks(job, ctx, [batchOf([1, 2, 3])]);
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline && (await probe.count('db', state.stagingTable)) < 3) await new Promise((r) => setTimeout(r, 50));
+    const stagedAt = await probe.rows('db', `.show table ['${state.stagingTable}'] extents | project MaxCreatedOn`);
+    await new Promise((r) => setTimeout(r, 50));
+    const real = new KustoEngineClient(emu.clusterUrl, undefined, { requestId: 'mv-req' });
+    const sent: string[] = [];
+    const engine = {
+      mgmt: (db: string, command: string, o: { activity: string }) => {
+        sent.push(command);
+        return command.startsWith('.show materialized-views') ? Promise.resolve([{ Count: 1 }]) : real.mgmt(db, command, o);
+      },
+    } as unknown as KustoEngineClient;
+    const tags = messages.map((m) => `drop-by:${(m.detail as { attemptTag: string }).attemptTag}`);
+    const r = await moveAcceptedExtents({ engine, sink: resolveKustoSinkOptions(sinkOptions(emu.clusterUrl, 'MV', { requestId: 'mv-req' })), stagingTable: state.stagingTable, acceptedTags: tags, startedAt: new Date(state.startedAt), clock: fastClock(), log });
+    assert.equal(r.retries, 0);
+    assert.ok(r.extentsMoved >= 1);
+    assert.match(sent.find((c) => c.startsWith('.move async'))!, /^\.move async extents to table \['MV'\] with\(SetNewIngestionTime=true, extentCreatedOnFrom='[^']+', extentCreatedOnTo='[^']+'\) <\|\n/);
+    assert.equal(await probe.count('db', 'MV'), 3);
+    const moved = await probe.rows('db', `.show table MV extents | project MinCreatedOn`);
+    const time = (v: unknown) => new Date(v as string | Date).getTime();
+    for (const e of moved) assert.ok(time(e['MinCreatedOn']) > time(stagedAt[0]!['MaxCreatedOn']), `${JSON.stringify(moved)} vs ${JSON.stringify(stagedAt)}`);
+    await probe.rows('db', `.drop table ['${state.stagingTable}'] ifexists`);
   });
 });
 
