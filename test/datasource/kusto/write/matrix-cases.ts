@@ -9,7 +9,10 @@
  *   different order. Positional mapping (NoAdjustment) and name mapping (GenerateDynamicCsvMapping) land
  *   different values there, so the read-back proves which one was used; FailIfNotMatch must refuse it.
  *   The column types are chosen so the positional write is also type-valid (its third field is missing,
- *   so `id` is null) and no ingestion error can hide behind the comparison.
+ *   so `id` is null) and no ingestion error can hide behind the comparison;
+ * - `narrow` (GenerateDynamicCsvMapping only): a table `(name:string)` lacking the DataFrame's `id` — the
+ *   mapping has no target for it, so the write must be refused (under CreateIfNotExist too, kjob's fix of
+ *   the connector's silent drop).
  *
  * Expectations follow the reference (spark-kusto-connector.md §3.1, §3.3) with kjob's documented fix:
  * FailIfNotMatch on a missing table passes under CreateIfNotExist (the table is created from the
@@ -26,7 +29,7 @@ export const ADJUST_SCHEMA = ['NoAdjustment', 'FailIfNotMatch', 'GenerateDynamic
 export type WriteMode = (typeof WRITE_MODES)[number];
 export type CreateOption = (typeof CREATE_OPTIONS)[number];
 export type AdjustSchema = (typeof ADJUST_SCHEMA)[number];
-export type ExistingTable = 'missing' | 'same' | 'other';
+export type ExistingTable = 'missing' | 'same' | 'other' | 'narrow';
 
 export type Expected =
   | { readonly kind: 'rows'; readonly readBack: string; readonly rows: readonly (readonly string[])[]; readonly createdSchema?: string }
@@ -50,8 +53,7 @@ export interface MatrixCase {
 export const SOURCE_ROWS = [{ id: 1, name: 'a' }, { id: 2, name: 'b"c, d' }, { id: 3, name: null }];
 export const SOURCE_SCHEMA = 'id bigint, name string';
 
-const SAME_DDL = '(id:long, name:string)';
-const OTHER_DDL = '(extra:string, name:string, id:long)';
+const DDL: Record<Exclude<ExistingTable, 'missing'>, string> = { same: '(id:long, name:string)', other: '(extra:string, name:string, id:long)', narrow: '(name:string)' };
 const BY_NAME = [['1', 'a'], ['2', 'b"c, d'], ['3', '']] as const;
 const readSame = (t: string) => `['${t}'] | order by id asc | project id = tostring(id), name`;
 const readOther = (t: string) => `['${t}'] | order by extra asc, tostring(id) asc | project extra, name, id = tostring(id)`;
@@ -77,6 +79,7 @@ function expectedFor(writeMode: WriteMode, create: CreateOption, adjust: AdjustS
     };
   }
   if (existing === 'same') return { kind: 'rows', readBack: readSame(table), rows: BY_NAME };
+  if (existing === 'narrow') return { kind: 'error', name: 'SchemaMatchException', message: 'Source schema has columns that are not present in the target: id.', tableAfter: 'empty' };
   switch (adjust) {
     case 'NoAdjustment':
       // By position: id's text lands in `extra`, name in `name`, and `id` gets the missing third field.
@@ -97,8 +100,9 @@ export function matrixCases(prefix: string): MatrixCase[] {
   for (const writeMode of WRITE_MODES) {
     for (const tableCreateOptions of CREATE_OPTIONS) {
       for (const adjustSchema of ADJUST_SCHEMA) {
-        // A same-columns table decides nothing for the name mapping beyond what `other` proves.
-        const existing: ExistingTable[] = adjustSchema === 'GenerateDynamicCsvMapping' ? ['missing', 'other'] : ['missing', 'same', 'other'];
+        // A same-columns table decides nothing for the name mapping beyond what `other` proves; a narrow
+        // table matters only to the name mapping (positional and FailIfNotMatch are decided by `other`).
+        const existing: ExistingTable[] = adjustSchema === 'GenerateDynamicCsvMapping' ? ['missing', 'other', 'narrow'] : ['missing', 'same', 'other'];
         const states = existing.map((e) => {
           const table = `${prefix}_${SHORT[writeMode]}${SHORT[tableCreateOptions]}${SHORT[adjustSchema]}_${e}`;
           return { existing: e, table, expected: expectedFor(writeMode, tableCreateOptions, adjustSchema, e, table) };
@@ -116,7 +120,7 @@ export async function createMatrixTables(probe: KustoProbe, cases: readonly Matr
   for (const c of cases) {
     for (const s of c.states) {
       if (s.existing === 'missing') continue;
-      await probe.rows('db', `.create table ['${s.table}'] ${s.existing === 'same' ? SAME_DDL : OTHER_DDL}`);
+      await probe.rows('db', `.create table ['${s.table}'] ${DDL[s.existing]}`);
       if (c.writeMode === 'KustoStreaming') await probe.rows('db', `.alter table ['${s.table}'] policy streamingingestion enable`);
     }
   }
