@@ -12,6 +12,7 @@ const modules: Array<() => Promise<{ command: CommandModule }>> = [
   () => import('./commands/doctor.js'),
   () => import('./commands/schedule.js'),
   () => import('./commands/scheduler.js'),
+  () => import('./commands/health.js'),
 ];
 
 async function main(argv: string[]): Promise<void> {

@@ -16,6 +16,10 @@ export const scheduleKeys = {
   lock: (prefix: string, name: string) => `${prefix}:kjob:schedule:${name}:lock`,
   /** STRING with TTL: this run id was started once; a redelivered due run is not started again. */
   started: (prefix: string, name: string, runId: string) => `${prefix}:kjob:schedule:${name}:started:${runId}`,
+  /** SET of scheduler ids; the live ones also have `scheduler(id)`. */
+  schedulers: (prefix: string) => `${prefix}:kjob:schedulers`,
+  /** STRING (SchedulerInfo JSON) with TTL, refreshed by the scheduler's heartbeat (`kjob health scheduler` reads it). */
+  scheduler: (prefix: string, schedulerId: string) => `${prefix}:kjob:scheduler:${schedulerId}`,
 } as const;
 
 /** How many history entries a schedule keeps. */

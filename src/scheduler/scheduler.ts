@@ -10,6 +10,7 @@ import { RunLock } from './run-lock.js';
 import type { ScheduleDefinition } from './schedule-definition.js';
 import { SCHEDULES_QUEUE, scheduleKeys } from './schedule-keys.js';
 import { ScheduleStore, type DueRunData } from './schedule-store.js';
+import { SchedulerHeartbeat } from './scheduler-heartbeat.js';
 
 export interface SchedulerOptions {
   /** The schedule store's Redis, also the default master of runs. */
@@ -27,6 +28,8 @@ export interface SchedulerOptions {
   /** Overlap policy `queue`: how often a waiting due run looks at the lock again. */
   readonly queuePollMs?: number;
   readonly retryBaseMs?: number;
+  /** The registration's TTL (`kjob health scheduler`); refreshed every third of it. */
+  readonly heartbeatTtlMs?: number;
 }
 
 const STARTED_MARKER_TTL_S = 7 * 86_400;
@@ -44,6 +47,7 @@ export class Scheduler {
   readonly #store: ScheduleStore;
   readonly #workerConn: Redis;
   #worker: Worker<DueRunData> | undefined;
+  #heartbeat: SchedulerHeartbeat | undefined;
   readonly #shutdown = new AbortController();
   #stopping: Promise<void> | undefined;
 
@@ -68,6 +72,9 @@ export class Scheduler {
     s.#worker.on('error', (err) => o.log.warn({ err: err.message }, 'scheduler worker error'));
     // Failures of the scheduler's own bookkeeping (Redis gone mid-run …): the run's outcome may be unrecorded.
     s.#worker.on('failed', (job, err) => o.log.error({ runId: job?.id, schedule: job?.data.schedule, err: err.message }, 'handling a due run failed'));
+    // Registered once it takes due runs: what `kjob health scheduler` (the compose health check) looks for.
+    s.#heartbeat = new SchedulerHeartbeat(s.#store.redis, o.prefix, { schedulerId: s.schedulerId, host: hostname(), pid: process.pid }, o.heartbeatTtlMs);
+    await s.#heartbeat.start((err) => o.log.warn({ err: (err as Error).message }, 'scheduler heartbeat failed'));
     const schedules = await s.#store.list();
     o.log.info({ schedulerId: s.schedulerId, store: o.display, prefix: o.prefix, concurrency: o.concurrency, schedules: schedules.length }, 'scheduler started');
     return s;
@@ -82,6 +89,7 @@ export class Scheduler {
     this.#stopping ??= (async () => {
       const t = setTimeout(() => this.#shutdown.abort(), graceMs);
       try {
+        await this.#heartbeat?.stop().catch(() => undefined);
         await this.#worker?.close();
       } finally {
         clearTimeout(t);

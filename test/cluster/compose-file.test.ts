@@ -13,6 +13,7 @@ import { command as emulatorCommand } from '../../src/cli/commands/emulator.js';
 import { command as schedulerCommand } from '../../src/cli/commands/scheduler.js';
 import { command as scheduleCommand } from '../../src/cli/commands/schedule.js';
 import { command as doctorCommand } from '../../src/cli/commands/doctor.js';
+import { command as healthCommand } from '../../src/cli/commands/health.js';
 import { EXECUTOR_ENV, resolveExecutorCli, type ExecutorCliInput } from '../../src/cli/commands/executor-options.js';
 import { resolveSubmit, SUBMIT_ENV, type SubmitCliInput } from '../../src/cli/commands/submit-options.js';
 import { resolveSchedulerCli, SCHEDULER_ENV, type SchedulerCliInput } from '../../src/cli/commands/scheduler-options.js';
@@ -72,7 +73,7 @@ function envOf(name: string, shell: Record<string, string> = { KJOB_TASK_SECRET_
 /** The real commander definitions of the CLI, so a flag the compose file uses must exist there. */
 function program(): Command {
   const p = new Command('kjob').exitOverride();
-  for (const m of [executorCommand, submitCommand, emulatorCommand, schedulerCommand, scheduleCommand, doctorCommand]) m.register(p);
+  for (const m of [executorCommand, submitCommand, emulatorCommand, schedulerCommand, scheduleCommand, doctorCommand, healthCommand]) m.register(p);
   return p;
 }
 
@@ -205,6 +206,21 @@ describe('docker-compose.yml: dependencies and health checks', () => {
     assert.deepEqual(kusto.slice(0, 3), ['CMD', 'node', '-e']);
     const port = flagValue(services['kusto']!.command!, '--port');
     assert.match(kusto[3]!, new RegExp(`http://127\\.0\\.0\\.1:${port}/v1/rest/auth/metadata`));
+  });
+
+  it('checks executor and scheduler with `kjob health <role>` (a CLI command) on the redis and prefix they register in', () => {
+    for (const name of ['executor', 'scheduler']) {
+      const test = services[name]!.healthcheck?.test ?? [];
+      assert.deepEqual(test.slice(0, 3), ['CMD', 'node', 'bin/kjob.js'], `${name}: the image's CLI, run from ${WORKDIR}`);
+      assert.ok(existsSync(join(root, 'bin/kjob.js')) && copied.includes('bin'));
+      const { path, operands, opts } = parseArgs(test.slice(3));
+      assert.equal(path, 'health');
+      assert.deepEqual(operands, [name], `${name} checks its own role`);
+      // No flags: it reads KJOB_MASTER / KJOB_REDIS_PREFIX, the same the service's command registers under.
+      assert.equal(opts['master'], undefined);
+      assert.equal(envOf(name)['KJOB_MASTER'], flagValue(services[name]!.command!, '--master'));
+    }
+    assert.equal(services['submit']!.depends_on?.['executor']?.condition, 'service_healthy', 'submit waits for a registered executor');
   });
 });
 
