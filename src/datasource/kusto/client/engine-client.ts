@@ -26,7 +26,8 @@ export class KustoRequestException extends KjobError {
   constructor(activity: string, command: string, cause: unknown, requestId: string) {
     const status = httpStatusOf(cause);
     const text = serviceMessage(cause);
-    super('KUSTO_REQUEST_FAILED', `Kusto ${activity} failed${status ? ` (HTTP ${status})` : ''}: ${text}. Command: ${firstLine(command)}`, {
+    // The service's sentence usually ends with its own full stop.
+    super('KUSTO_REQUEST_FAILED', `Kusto ${activity} failed${status ? ` (HTTP ${status})` : ''}: ${text.replace(/\.\s*$/, '')}. Command: ${firstLine(command)}`, {
       requestId,
       retryable: isTransientKustoError(cause),
       likelyCause: status === 401 || status === 403 ? 'The principal is not authenticated or lacks the role the command needs (e.g. Database Admin for .create table, Ingestor for ingestion).' : 'Kusto rejected the command (see the service message).',
