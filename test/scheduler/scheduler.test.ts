@@ -44,7 +44,8 @@ describe('kjob scheduler: two scheduler processes on real Redis', () => {
     await store.connect(url);
     await add('tick', 'marker-job.ts', { cron: '*/3 * * * * *' });
     await add('slow', 'marker-job.ts', { cron: '*/2 * * * * *', conf: ['test.sleepMs=4000'] });
-    await add('queued', 'marker-job.ts', { cron: '*/4 * * * * *', overlap: 'queue', conf: ['test.sleepMs=3000'] });
+    // Each run sleeps longer than the 4 s period, so every due run after the first must wait for its predecessor.
+    await add('queued', 'marker-job.ts', { cron: '*/4 * * * * *', overlap: 'queue', conf: ['test.sleepMs=5000'] });
     await add('fail', 'failing-job.ts', { cron: YEARLY, retries: '1' });
     await add('hang', 'hanging-job.ts', { cron: YEARLY, timeout: '3s' });
     for (const id of ['sched-a', 'sched-b']) schedulers.push(spawnScheduler({ url, prefix, id, env }));
