@@ -16,7 +16,6 @@ import type { Schema } from 'apache-arrow';
 import { exportCommand, exportTargetOf, hashPartitionPredicate } from '../kql/export-command.js';
 import { exportDirectory } from '../naming/staging-names.js';
 import type { ResolvedKustoSourceOptions } from '../options/source-options.js';
-import { describeKustoAuth } from '../options/auth-options.js';
 import { systemClock, type Clock } from '../polling/clock.js';
 import type { PollCadence } from '../polling/poll-cadence.js';
 import { exportPathOf } from '../storage/storage-url.js';
@@ -57,7 +56,7 @@ export async function planDistributedRead(
   testHooks: { clock?: Clock; cadence?: PollCadence } = {},
 ): Promise<DistributedPlan> {
   const clock = testHooks.clock ?? systemClock;
-  const key = exportCacheKey({ engineUrl: o.coordinates.engineUrl, database: o.coordinates.database, query, auth: describeKustoAuth(o.auth) });
+  const key = exportCacheKey({ engineUrl: o.coordinates.engineUrl, database: o.coordinates.database, query, auth: o.auth });
   if (o.distributedReadModeTransientCache) {
     const hit = cachedExport(key);
     if (hit) {

@@ -227,6 +227,21 @@ describe('Kusto source, Distributed and automatic modes', () => {
     clearExportCache();
   });
 
+  it('distributedReadModeTransientCache: another principal (access token) does not reuse the export', async () => {
+    const o = (token: string) => opts({ kustoQuery: 'R5000 | where id > 4980', readMode: 'ForceDistributedMode', distributedReadModeTransientCache: 'true', accessToken: token });
+    assert.equal(await spark.read.format('kusto').options(o('token-of-a')).load().count(), 20);
+    assert.equal(await spark.read.format('kusto').options(o('token-of-a')).load().count(), 20);
+    assert.equal(await exportsRun('id > 4980'), 1, 'the same token reuses the export');
+    assert.equal(await spark.read.format('kusto').options(o('token-of-b')).load().count(), 20);
+    assert.equal(await exportsRun('id > 4980'), 2, 'another token exports again');
+    clearExportCache();
+  });
+
+  it("format('com.microsoft.kusto.spark.datasource') reads like format('kusto')", async () => {
+    const rows = await spark.read.format('com.microsoft.kusto.spark.datasource').options(opts({ kustoQuery: 'R5000 | where id <= 3 | order by id asc', readMode: 'ForceSingleMode' })).load().collect();
+    assert.deepEqual(rows.map((r) => [Number(r['id']), r['s']]), [[1, 'v1'], [2, 'v2'], [3, 'v3']]);
+  });
+
   it('pushes filters and projections into the KQL with every name and value escaped', async () => {
     const name = "we'ird \"col\" \\ where";
     const value = 'a\'b\\c" | take 0 //';
