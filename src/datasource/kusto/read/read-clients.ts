@@ -24,7 +24,8 @@ export async function driverReadClients(o: ResolvedKustoSourceOptions): Promise<
     credential,
     query: new KustoQueryClient({ engineUrl: o.coordinates.engineUrl, database: o.coordinates.database, requestId: o.requestId, credential, clientRequestProperties: crp }),
     engine: new KustoEngineClient(o.coordinates.engineUrl, credential, { requestId: o.requestId, clientRequestProperties: crp }),
-    dm: new KustoEngineClient(o.coordinates.ingestUrl, credential, { requestId: o.requestId }),
+    // clientRequestPropertiesJson is honoured in full on every request of a read, the DM's `.show export containers` too (the connector forwarded only the id, §2.3).
+    dm: new KustoEngineClient(o.coordinates.ingestUrl, credential, { requestId: o.requestId, clientRequestProperties: crp }),
   };
 }
 

@@ -1,6 +1,6 @@
 // What the raw V2 client puts on the wire (captured by a local HTTP server): the SDK's headers and
 // request-id convention, the full clientRequestPropertiesJson (Options and Parameters, application,
-// user), a bearer token from the credential (a stub credential: no AAD login), and its handling of
+// user) — also on the DM's `.show export containers` of a read —, a bearer token from the credential (a stub credential: no AAD login), and its handling of
 // HTTP errors and errors inside a 200.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,6 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { KustoQueryClient } from '../../../../src/datasource/kusto/rest/kusto-query-client.js';
 import { parseClientRequestProperties } from '../../../../src/datasource/kusto/options/client-request-properties.js';
 import { ManualClock } from '../../../../src/datasource/kusto/polling/clock.js';
+import { resolveKustoSourceOptions } from '../../../../src/datasource/kusto/options/source-options.js';
+import { driverReadClients } from '../../../../src/datasource/kusto/read/read-clients.js';
+import { clearExportContainersCache, exportContainers } from '../../../../src/datasource/kusto/read/export-storage.js';
 
 const OK_BODY = JSON.stringify([
   { FrameType: 'DataSetHeader', IsProgressive: false, Version: 'v2.0' },
@@ -26,6 +29,12 @@ describe('raw V2 query client on the wire', () => {
     server = createServer((req, res) => {
       let text = '';
       req.setEncoding('utf8').on('data', (d: string) => (text += d)).on('end', () => {
+        // The SDK's cloud-metadata probe (GET /v1/rest/auth/metadata): not found → its default cloud.
+        if (req.method === 'GET') {
+          res.statusCode = 404;
+          res.end();
+          return;
+        }
         seen.push({ headers: req.headers, body: JSON.parse(text) as Record<string, unknown>, path: req.url ?? '' });
         const a = answers.shift() ?? { status: 200, body: OK_BODY };
         res.statusCode = a.status;
@@ -53,6 +62,24 @@ describe('raw V2 query client on the wire', () => {
     assert.equal(req.headers['x-ms-version'], '2024-12-12');
     assert.equal(req.headers['authorization'], `Bearer tok-for-${url}/.default`);
     assert.deepEqual(req.body, { db: 'db1', csl: 'T | take 1', properties: { Options: { servertimeout: '00:01:00', notruncation: true }, Parameters: { p: 'v' } } });
+  });
+
+  it("a read's DM client sends clientRequestPropertiesJson with .show export containers", async () => {
+    const o = resolveKustoSourceOptions({ kustoCluster: url, kustoDatabase: 'db1', kustoQuery: 'T', requestId: 'dm-crp', clientRequestPropertiesJson: '{"Options":{"truncationmaxrecords":1234,"notruncation":false},"Parameters":{"p":"v"}}' });
+    const v1 = JSON.stringify({ Tables: [{ TableName: 'Table_0', Columns: [{ ColumnName: 'StorageRoot', DataType: 'String', ColumnType: 'string' }], Rows: [['https://acct.blob.core.windows.net/exp?sv=1&sig=x']] }] });
+    answers = [{ status: 200, body: v1 }];
+    clearExportContainersCache();
+    const before = seen.length;
+    const storage = await exportContainers((await driverReadClients(o)).dm);
+    clearExportContainersCache();
+    assert.equal(storage.storageCredentials.length, 1);
+    const req = seen.slice(before).find((r) => String(r.body['csl']) === '.show export containers');
+    assert.ok(req, 'the DM command was sent');
+    assert.equal(req.body['db'], 'NetDefaultDB');
+    assert.match(String(req.headers['x-ms-client-request-id']), /^dm-crp;/);
+    const props = typeof req.body['properties'] === 'string' ? (JSON.parse(req.body['properties']) as Record<string, unknown>) : (req.body['properties'] as Record<string, unknown>);
+    assert.deepEqual(props['Options'], { truncationmaxrecords: 1234, notruncation: false });
+    assert.deepEqual(props['Parameters'], { p: 'v' });
   });
 
   it('retries a 503 with the attempt number in the request id; a 400 fails at once with the service message', async () => {
