@@ -5,6 +5,7 @@ export { startEmulator } from './emulator/index.js';
 export type { StartEmulatorOptions, RunningEmulator } from './emulator/index.js';
 export { Session, CONF } from './driver/session.js';
 export { SessionBuilder } from './driver/session-builder.js';
+export { RuntimeConfig } from './driver/runtime-config.js';
 export type { StageListenerFactory } from './driver/session-builder.js';
 export { DataFrame } from './driver/dataframe.js';
 export type { ColumnArg } from './driver/dataframe.js';
