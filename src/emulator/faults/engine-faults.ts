@@ -12,4 +12,10 @@ export interface MoveExtentsFaultDecision {
 export interface EngineFaults {
   /** Called once per `.move extents` before anything moves. */
   beforeMoveExtents(database: string, sourceTable: string, extentIds: readonly string[]): MoveExtentsFaultDecision;
+  /**
+   * Called once per `.move extents` before its transaction: resolves after the injected hang (the
+   * operation stays InProgress meanwhile) with the message to fail it with, or at once with undefined.
+   * Outside the transaction so that a hung move does not hold the catalog's single writer.
+   */
+  moveExtentsHang?(database: string, sourceTable: string | undefined): Promise<string | undefined>;
 }

@@ -11,7 +11,7 @@ export const FAULT_COMMAND_HELP = `.emulator fault throttle [<count>] [on mgmt|q
 .emulator fault fail [<count>] [status 500|503] [on mgmt|query|ingest|dm|any] [matching "<regex>"]
 .emulator fault ingestion fail|partial [<count>] table <T>|* [database <D>] [transient]
 .emulator fault dm-delay <ms>
-.emulator fault move-extents fail|partial [<count>] [table <T>]
+.emulator fault move-extents fail|partial|hang [<count>] [table <T>] [after <ms>]
 .emulator fault export fail [<count>]
 .emulator fault export timeout [<count>] [after <ms>]
 .emulator fault no-storage [<count>]
@@ -167,11 +167,12 @@ export function parseFaultCommand(text: string): FaultCommand {
       cmd = { action: 'add', spec: { kind: 'dmDelay', ms: t.int('delay in ms') } };
       break;
     case 'move-extents': {
-      const mode = t.next('fail or partial').toLowerCase();
-      if (mode !== 'fail' && mode !== 'partial') throw syntax(`move-extents fault mode must be fail or partial, got '${mode}'`);
+      const mode = t.next('fail, partial or hang').toLowerCase();
+      if (mode !== 'fail' && mode !== 'partial' && mode !== 'hang') throw syntax(`move-extents fault mode must be fail, partial or hang, got '${mode}'`);
       const count = t.optionalCount();
       const table = t.accept('table') ? t.next('table name') : undefined;
-      cmd = { action: 'add', spec: { kind: 'moveExtents', mode, count, ...(table ? { table } : {}) } };
+      const hangMs = mode === 'hang' && t.accept('after') ? t.int('hang in ms') : undefined;
+      cmd = { action: 'add', spec: { kind: 'moveExtents', mode, count, ...(table ? { table } : {}), ...(hangMs !== undefined ? { hangMs } : {}) } };
       break;
     }
     case 'export': {

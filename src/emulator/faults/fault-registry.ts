@@ -16,8 +16,11 @@ export type FaultSpec =
   | { kind: 'ingestion'; mode: 'fail' | 'partial'; count: number; table: string; database?: string; transient?: boolean }
   /** The DM waits `ms` before ingesting each batch (0 removes the delay). */
   | { kind: 'dmDelay'; ms: number }
-  /** `.move extents` fails, or moves only part of the extents, the next `count` times. */
-  | { kind: 'moveExtents'; mode: 'fail' | 'partial'; count: number; table?: string }
+  /**
+   * `.move extents` fails, moves only part of the extents, or hangs (InProgress for `hangMs`, then
+   * Failed; `clear` ends a hang early) the next `count` times.
+   */
+  | { kind: 'moveExtents'; mode: 'fail' | 'partial' | 'hang'; count: number; table?: string; hangMs?: number }
   /** `.export` fails, or hangs for `timeoutMs` then fails, the next `count` times. */
   | { kind: 'export'; mode: 'fail' | 'timeout'; count: number; timeoutMs?: number }
   /** `.get ingestion resources` / `.show export containers` return no rows the next `count` times. */
@@ -31,11 +34,14 @@ export interface ActiveFault {
 }
 
 const UNLIMITED = Number.POSITIVE_INFINITY;
+const DEFAULT_MOVE_HANG_MS = 60_000;
 
 export class FaultRegistry implements EngineFaults {
   private readonly faults: ActiveFault[] = [];
   private nextId = 1;
   private dmDelay = 0;
+  /** Aborted by clear(): a hung move must not outlive the test that injected it (nor delay emulator stop). */
+  private hangs = new AbortController();
 
   add(spec: FaultSpec): number {
     validate(spec);
@@ -58,6 +64,8 @@ export class FaultRegistry implements EngineFaults {
   clear(): void {
     this.faults.length = 0;
     this.dmDelay = 0;
+    this.hangs.abort();
+    this.hangs = new AbortController();
   }
 
   list(): readonly ActiveFault[] {
@@ -105,12 +113,24 @@ export class FaultRegistry implements EngineFaults {
   }
 
   beforeMoveExtents(_database: string, sourceTable: string, extentIds: readonly string[]): MoveExtentsFaultDecision {
-    const f = this.take((s) => s.kind === 'moveExtents' && (s.table === undefined || namesMatch(s.table, sourceTable)));
+    const f = this.take((s) => s.kind === 'moveExtents' && s.mode !== 'hang' && (s.table === undefined || namesMatch(s.table, sourceTable)));
     if (!f || f.spec.kind !== 'moveExtents') return {};
     if (f.spec.mode === 'fail') return { fail: `Moving extents from table '${sourceTable}' failed (emulator fault injection #${f.id}).` };
     // A partial move: the first half (at least one when there are several, never all).
     const keep = extentIds.length <= 1 ? 0 : Math.ceil(extentIds.length / 2);
     return { onlyIds: extentIds.slice(0, Math.min(keep, extentIds.length - 1)) };
+  }
+
+  async moveExtentsHang(_database: string, sourceTable: string | undefined): Promise<string | undefined> {
+    const f = this.take((s) => s.kind === 'moveExtents' && s.mode === 'hang' && (s.table === undefined || sourceTable === undefined || namesMatch(s.table, sourceTable)));
+    if (!f || f.spec.kind !== 'moveExtents') return undefined;
+    const ms = f.spec.hangMs ?? DEFAULT_MOVE_HANG_MS;
+    const signal = this.hangs.signal;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+    });
+    return `Moving extents${sourceTable ? ` from table '${sourceTable}'` : ''} hung for ${ms} ms and was abandoned (emulator fault injection #${f.id}).`;
   }
 
   private take(pred: (s: FaultSpec) => boolean): ActiveFault | undefined {
@@ -152,6 +172,7 @@ function validate(spec: FaultSpec): void {
       }
     }
   }
+  if (spec.kind === 'moveExtents' && spec.hangMs !== undefined && (!Number.isFinite(spec.hangMs) || spec.hangMs < 0)) throw bad(`move-extents hang must be a non-negative number of ms, got ${spec.hangMs}`);
   if (spec.kind === 'dmDelay' && (!Number.isFinite(spec.ms) || spec.ms < 0)) throw bad(`dm delay must be a non-negative number of ms, got ${spec.ms}`);
   if (spec.kind === 'export' && spec.timeoutMs !== undefined && (!Number.isFinite(spec.timeoutMs) || spec.timeoutMs < 0)) throw bad(`export timeout must be a non-negative number of ms`);
   if (spec.kind === 'ingestion' && !spec.table) throw bad('an ingestion fault needs a table (or * for every table)');
@@ -166,7 +187,7 @@ export function describeFault(f: FaultSpec): string {
     case 'dmDelay':
       return `delay DM processing by ${f.ms} ms`;
     case 'moveExtents':
-      return `${f.mode === 'fail' ? 'fail' : 'partially perform'} .move extents${f.table ? ` from ${f.table}` : ''}`;
+      return `${f.mode === 'fail' ? 'fail' : f.mode === 'partial' ? 'partially perform' : `hang (${f.hangMs ?? DEFAULT_MOVE_HANG_MS} ms)`} .move extents${f.table ? ` from ${f.table}` : ''}`;
     case 'export':
       return f.mode === 'fail' ? 'fail .export' : `time out .export after ${f.timeoutMs ?? 600_000} ms`;
     case 'noStorage':

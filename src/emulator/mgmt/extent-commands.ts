@@ -72,6 +72,14 @@ async function moveExtents(engine: KustoEngine, database: string, ids: readonly 
   const fromTicks = props['extentcreatedonfrom'] ? parseDatetime(props['extentcreatedonfrom']) : undefined;
   const toTicks = props['extentcreatedonto'] ? parseDatetime(props['extentcreatedonto']) : undefined;
   const newTime = boolProp(props, 'setnewingestiontime');
+  if (engine.faults?.moveExtentsHang) {
+    const catalog = engine.store.catalog;
+    const firstId = ids === 'all' ? undefined : ids[0];
+    const owner = firstId === undefined ? undefined : catalog.extents.get(firstId);
+    const source = fromName ?? (owner ? catalog.tables.get(owner.tableId)?.name : undefined);
+    const hung = await engine.faults.moveExtentsHang(database, source);
+    if (hung !== undefined) throw new KustoServiceError(500, 'Internal_MoveExtentsFailed', hung, false);
+  }
   const rows = await engine.store.write(async (tx) => {
     const to = tx.state.findTable(database, toName);
     if (!to) throw new KustoServiceError(400, 'BadRequest_EntityNotFound', `Destination table '${toName}' was not found in database '${database}'.`);

@@ -82,12 +82,28 @@ describe('FaultRegistry', () => {
 });
 
 describe('.emulator fault command', () => {
+  it('a hung move waits its time (or until clear) and is not taken by beforeMoveExtents', async () => {
+    const f = new FaultRegistry();
+    f.add({ kind: 'moveExtents', mode: 'hang', count: 1, table: 'tmp', hangMs: 30 });
+    assert.deepEqual(f.beforeMoveExtents('db', 'tmp', ['e1']), {});
+    assert.equal(await f.moveExtentsHang('db', 'other'), undefined);
+    const t0 = Date.now();
+    assert.match((await f.moveExtentsHang('db', 'tmp')) ?? '', /hung for 30 ms/);
+    assert.ok(Date.now() - t0 >= 25);
+    f.add({ kind: 'moveExtents', mode: 'hang', count: 1, hangMs: 60_000 });
+    const hung = f.moveExtentsHang('db', 'tmp');
+    f.clear();
+    assert.match((await hung) ?? '', /hung for 60000 ms/);
+    assert.throws(() => f.add({ kind: 'moveExtents', mode: 'hang', count: 1, hangMs: -1 }), /non-negative/);
+  });
+
   it('parses every form', () => {
     assert.deepEqual(parseFaultCommand('.emulator fault throttle 3 on query matching "^T \\\\|"'), { action: 'add', spec: { kind: 'request', status: 429, count: 3, endpoint: 'query', pattern: '^T \\|' } });
     assert.deepEqual(parseFaultCommand('.emulator fault fail status 503 on mgmt'), { action: 'add', spec: { kind: 'request', status: 503, count: 1, endpoint: 'mgmt' } });
     assert.deepEqual(parseFaultCommand(".EMULATOR FAULT ingestion partial 2 table 'My Table' database db transient"), { action: 'add', spec: { kind: 'ingestion', mode: 'partial', count: 2, table: 'My Table', database: 'db', transient: true } });
     assert.deepEqual(parseFaultCommand('.emulator fault dm-delay 1500'), { action: 'add', spec: { kind: 'dmDelay', ms: 1500 } });
     assert.deepEqual(parseFaultCommand('.emulator fault move-extents partial table tmp'), { action: 'add', spec: { kind: 'moveExtents', mode: 'partial', count: 1, table: 'tmp' } });
+    assert.deepEqual(parseFaultCommand('.emulator fault move-extents hang 2 table tmp after 500'), { action: 'add', spec: { kind: 'moveExtents', mode: 'hang', count: 2, table: 'tmp', hangMs: 500 } });
     assert.deepEqual(parseFaultCommand('.emulator fault export timeout 1 after 200'), { action: 'add', spec: { kind: 'export', mode: 'timeout', count: 1, timeoutMs: 200 } });
     assert.deepEqual(parseFaultCommand('.emulator fault no-storage 0'), { action: 'add', spec: { kind: 'noStorage', count: 0 } });
     assert.deepEqual(parseFaultCommand('.emulator fault remove 7'), { action: 'remove', id: 7 });

@@ -4,7 +4,7 @@ import { sinkOptions, useSinkTestContext } from './support.js';
 
 /** The troubleshooting guide's error rows, reproduced with the emulator's fault injection. */
 const sink = useSinkTestContext('kusto faults', { 'kjob.task.maxAttempts': 1, 'kjob.kusto.storageAttempts': 2 }, async ({ probe }) => {
-  for (const t of ['F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7']) await probe.rows('db', `.create table ${t} (id:long, name:string)`);
+  for (const t of ['F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8']) await probe.rows('db', `.create table ${t} (id:long, name:string)`);
 });
 
 const fault = (text: string) => sink.probe.rows('db', `.emulator fault ${text}`);
@@ -155,6 +155,27 @@ describe('error rows of the troubleshooting guide', () => {
     await write('F6', { tempTableName: 'UserTmp' });
     assert.equal(await sink.probe.count('db', 'F6'), 2);
     assert.ok(!(await sink.probe.tables('db')).includes('UserTmp'));
+  });
+
+  it('a move still InProgress at timeoutLimit: TimeoutAwaitingPendingOperationException with its OperationId; destination untouched, staging gone', async () => {
+    // Generous against the ingestion poll (same timeoutLimit) on a loaded machine; the hang outlasts it.
+    await fault('move-extents hang 1 after 60000');
+    try {
+      await assert.rejects(write('F8', { timeoutLimit: '6' }), (e: Error & { operationId?: string; likelyCause?: string; resolution?: string; requestId?: string }) => {
+        assert.equal(e.name, 'TimeoutAwaitingPendingOperationException');
+        assert.match(String(e.operationId), /^[0-9a-f-]{36}$/);
+        assert.equal(e.message, `Timed out while waiting for operation with OperationId '${e.operationId}'`);
+        assert.ok(e.likelyCause && e.resolution?.includes(String(e.operationId)), `cause and resolution: ${e.likelyCause} / ${e.resolution}`);
+        assert.match(String(e.requestId), /^[0-9a-f-]{36}$/);
+        return true;
+      });
+      const op = await sink.probe.rows('db', '.show operations | where State == "InProgress"');
+      assert.equal(op.length, 1, 'the hung move is still InProgress when the write gives up');
+    } finally {
+      await fault('clear');
+    }
+    assert.equal(await sink.probe.count('db', 'F8'), 0);
+    assert.deepEqual(await stagingTables(), []);
   });
 
   it('ingestion still Pending at timeoutLimit: the timeout names MaximumBatchingTimeSpan', async () => {
