@@ -15,20 +15,7 @@ export function parseSince(text: string, option = '--since'): number {
   return ms;
 }
 
-const TIMESPAN = /^(-)?(?:(\d+)\.)?(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?$/;
-
-/**
- * A Kusto timespan as policies hold it (`00:05:00`, `1.00:00:00`, `00:00:30.5`) → milliseconds;
- * undefined when the text is not one (the caller reports it instead of guessing).
- */
-export function parseKustoTimespan(text: unknown): number | undefined {
-  if (typeof text !== 'string') return undefined;
-  const m = TIMESPAN.exec(text.trim());
-  if (!m) return undefined;
-  const [, neg, d = '0', h, mi, s = '0', frac = ''] = m;
-  const ms = ((Number(d) * 24 + Number(h)) * 60 + Number(mi)) * 60_000 + Number(s) * 1000 + Math.floor(Number(`0.${frac || '0'}`) * 1000);
-  return neg ? -ms : ms;
-}
+export { parseKustoTimespan } from '../util/kusto-timespan.js';
 
 /** `3d 4h`, `2h 5m`, `40s`: two units at most, enough to judge an age. */
 export function formatAge(ms: number): string {

@@ -81,7 +81,9 @@ export class KustoEngineClient {
 
   #properties(activity: string, attempt: number, requestId: string): ClientRequestProperties {
     const p = new ClientRequestProperties();
-    for (const [k, v] of Object.entries(this.#crp?.options ?? {})) p.setOption(k, v);
+    // The SDK takes servertimeout in milliseconds (it writes the timespan itself); the rest as given.
+    for (const [k, v] of Object.entries(this.#crp?.options ?? {})) if (k !== 'servertimeout') p.setOption(k, v);
+    if (this.#crp?.serverTimeoutMs !== undefined) p.setTimeout(this.#crp.serverTimeoutMs);
     for (const [k, v] of Object.entries(this.#crp?.parameters ?? {})) p.setParameter(k, v);
     if (this.#crp?.application) p.application = this.#crp.application;
     if (this.#crp?.user) p.user = this.#crp.user;

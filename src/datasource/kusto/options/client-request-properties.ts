@@ -6,10 +6,13 @@
  */
 import { z } from 'zod';
 import { InvalidParameterException } from '../errors/parameter-errors.js';
+import { formatKustoTimespan, parseKustoTimespan } from '../../../util/kusto-timespan.js';
 
 export interface ResolvedClientRequestProperties {
-  /** Request options, forwarded as-is (e.g. `{ servertimeout: '00:10:00' }`). */
+  /** Request options, forwarded as-is (e.g. `{ servertimeout: '00:10:00' }`; servertimeout always as a timespan). */
   readonly options: Readonly<Record<string, unknown>>;
+  /** `servertimeout` in milliseconds, what the SDK's ClientRequestProperties.setTimeout takes. */
+  readonly serverTimeoutMs?: number;
   /** Query parameters for `declare query_parameters(...)`. */
   readonly parameters: Readonly<Record<string, unknown>>;
   readonly application: string | undefined;
@@ -45,7 +48,27 @@ export function parseClientRequestProperties(json: string | undefined): Resolved
       throw new InvalidParameterException(`clientRequestPropertiesJson: unknown property '${key}' (expected Options, Parameters, ClientRequestId, Application, User)`, { option: 'clientRequestPropertiesJson' });
     }
   }
-  return { options: part('options'), parameters: part('parameters'), application: str('application'), user: str('user') };
+  const options = part('options');
+  const serverTimeoutMs = normalizeServerTimeout(options);
+  return { options, parameters: part('parameters'), application: str('application'), user: str('user'), ...(serverTimeoutMs !== undefined ? { serverTimeoutMs } : {}) };
+}
+
+/**
+ * `servertimeout` may be given as a timespan (what the service documents) or as milliseconds (what the
+ * SDK's setTimeout takes); either way the options keep a timespan and the caller gets milliseconds. Any
+ * other value is refused here, before a request: the SDK would otherwise send "NaN:NaN:NaN.NaN".
+ */
+function normalizeServerTimeout(options: Record<string, unknown>): number | undefined {
+  const key = Object.keys(options).find((k) => k.toLowerCase() === 'servertimeout');
+  if (key === undefined) return undefined;
+  const v = options[key];
+  const ms = typeof v === 'number' ? v : parseKustoTimespan(v);
+  if (ms === undefined || !Number.isFinite(ms) || ms <= 0) {
+    throw new InvalidParameterException(`clientRequestPropertiesJson: Options.${key} must be a positive timespan such as "00:10:00" (or milliseconds), got ${JSON.stringify(v)}`, { option: 'clientRequestPropertiesJson' });
+  }
+  delete options[key];
+  options['servertimeout'] = formatKustoTimespan(ms);
+  return ms;
 }
 
 /**

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import type { TokenCredential } from '@azure/identity';
 import { clientRequestId, type ResolvedClientRequestProperties } from '../options/client-request-properties.js';
+import { parseKustoTimespan } from '../../../util/kusto-timespan.js';
 import { retryTransient } from '../polling/backoff.js';
 import { systemClock, type Clock } from '../polling/clock.js';
 import { KustoRequestError } from './kusto-request-error.js';
@@ -41,11 +42,7 @@ export interface QueryCallOptions {
 }
 
 function serverTimeoutMs(v: unknown): number | undefined {
-  if (typeof v === 'number') return v;
-  if (typeof v !== 'string') return undefined;
-  const m = /^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d+))?$/.exec(v);
-  if (!m) return undefined;
-  return ((Number(m[1] ?? 0) * 24 + Number(m[2])) * 3600 + Number(m[3]) * 60 + Number(m[4])) * 1000;
+  return typeof v === 'number' ? v : parseKustoTimespan(v);
 }
 
 /** Header values must be ASCII (the SDK replaces other characters with '?'). */

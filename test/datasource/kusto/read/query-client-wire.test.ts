@@ -82,6 +82,27 @@ describe('raw V2 query client on the wire', () => {
     assert.deepEqual(props['Parameters'], { p: 'v' });
   });
 
+  it('servertimeout reaches the service as a timespan through both clients (the SDK wants ms); a bad one is refused up front', async () => {
+    const v1 = JSON.stringify({ Tables: [{ TableName: 'Table_0', Columns: [{ ColumnName: 'StorageRoot', DataType: 'String', ColumnType: 'string' }], Rows: [['https://acct.blob.core.windows.net/exp?sv=1&sig=x']] }] });
+    for (const given of ['"00:02:30"', '150000']) {
+      const o = resolveKustoSourceOptions({ kustoCluster: url, kustoDatabase: 'db1', kustoQuery: 'T', requestId: 'st-crp', clientRequestPropertiesJson: `{"Options":{"ServerTimeout":${given}}}` });
+      answers = [{ status: 200, body: v1 }];
+      clearExportContainersCache();
+      const before = seen.length;
+      await exportContainers((await driverReadClients(o)).dm);
+      clearExportContainersCache();
+      const req = seen.slice(before).find((r) => String(r.body['csl']) === '.show export containers');
+      const props = typeof req?.body['properties'] === 'string' ? (JSON.parse(req.body['properties']) as Record<string, unknown>) : (req?.body['properties'] as Record<string, unknown>);
+      // The SDK writes the timespan itself, with milliseconds (it sent "NaN:NaN:NaN.NaN" when handed the text).
+      assert.deepEqual(props['Options'], { servertimeout: '00:02:30.000' }, `SDK client, given ${given}`);
+      const raw = new KustoQueryClient({ engineUrl: url, database: 'db1', requestId: 'st-raw', clientRequestProperties: o.clientRequestProperties });
+      const at = seen.length;
+      await raw.query('T | take 1', { activity: 'test' });
+      assert.deepEqual((seen[at]!.body['properties'] as { Options: unknown }).Options, { servertimeout: '00:02:30' }, `raw client, given ${given}`);
+    }
+    assert.throws(() => parseClientRequestProperties('{"Options":{"servertimeout":"2 minutes"}}'), (e: Error) => e.name === 'InvalidParameterException' && /Options\.servertimeout must be a positive timespan/.test(e.message));
+  });
+
   it('retries a 503 with the attempt number in the request id; a 400 fails at once with the service message', async () => {
     const client = new KustoQueryClient({ engineUrl: url, database: 'db1', requestId: 'r', clock: new ManualClock() });
     answers = [{ status: 503, body: '{"error":{"code":"ServiceUnavailable","message":"busy"}}' }];
