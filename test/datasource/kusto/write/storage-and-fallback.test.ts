@@ -69,7 +69,7 @@ describe('KustoStreaming fallback', () => {
     try {
       const result = await df().write.format('kusto').options(sinkOptions(sink.emu.clusterUrl, 'S', { writeMode: 'KustoStreaming' })).mode('append').save();
       assert.equal(result.rows, 3);
-      // 2 partitions × 3 streaming tries consumed the 6 injected failures; the rows came by queue.
+      // KustoStreaming tasks are never regrouped by the write-task sizing, so: 2 partitions × 3 streaming tries consumed the 6 injected failures; the rows came by queue.
       assert.deepEqual(await sink.probe.rows('db', '.emulator faults'), []);
       await waitForCount('S', 3);
     } finally {
