@@ -62,7 +62,7 @@ export function moveExtentsCommand(o: MoveExtentsOptions): string {
  * line-delimited list is framed with line breaks and searched for `\r\n<tag>\r\n` (a tag cannot hold a
  * line break). Plain string functions, so the local emulator runs it as well as Kusto does.
  */
-function taggedWithAny(tags: readonly string[]): string {
+export function taggedWithAny(tags: readonly string[]): string {
   const terms = tags.map((t) => `strcat('\\r\\n', Tags, '\\r\\n') contains_cs ${quoteString(`\r\n${t}\r\n`)}`);
   return terms.length === 1 ? terms[0]! : `(${terms.join(' or ')})`;
 }

@@ -1,10 +1,10 @@
 /** Dropping the staging table: on success, on failure, on abort (never throws: clean-up must not mask the real error). */
 import type { Log } from '../../datasource.js';
 import { dropTableIfExistsCommand } from '../kql/table-commands.js';
-import { dropExtentTagsCommand } from '../kql/extent-commands.js';
+import { dropExtentTagsCommand, taggedWithAny } from '../kql/extent-commands.js';
 import type { Clock } from '../polling/clock.js';
 import { awaitOperation } from './move-extents.js';
-import { quoteIdentifier, quoteString } from '../kql/quote.js';
+import { quoteIdentifier } from '../kql/quote.js';
 import type { KustoEngineClient } from '../client/engine-client.js';
 import type { ResolvedKustoSinkOptions } from '../options/sink-options.js';
 
@@ -23,8 +23,7 @@ export async function dropStagingTable(engine: KustoEngineClient, o: ResolvedKus
  * Tags column, as kql/extent-commands.ts matches them).
  */
 export function dropTaggedExtentsCommand(table: string, tags: readonly string[]): string {
-  const terms = tags.map((t) => `strcat('\\r\\n', Tags, '\\r\\n') contains_cs ${quoteString(`\r\n${t}\r\n`)}`);
-  return `.drop extents <| .show table ${quoteIdentifier(table)} extents | where ${terms.length === 1 ? terms[0] : `(${terms.join(' or ')})`} | project ExtentId`;
+  return `.drop extents <| .show table ${quoteIdentifier(table)} extents | where ${taggedWithAny(tags)} | project ExtentId`;
 }
 
 /** After a failed move: removes from the destination whatever part of this write already moved. */
