@@ -6,19 +6,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Table, makeVector, vectorFromArray, Utf8, Float64 } from 'apache-arrow';
 import { testRedisUrl, uniqueTestPrefix } from '../support/redis.js';
-import { ROOT, startCluster } from './support/cluster-processes.js';
+import { ROOT, spawnLogged, startCluster, stopAll, type LoggedProcess } from './support/cluster-processes.js';
 import { startAzurite, type TestAzurite } from '../datasource/storage/azurite-server.js';
 import { writeParquetFixture } from '../datasource/parquet/fixtures.js';
-import { KustoProbe, startSinkTestEmulator } from '../datasource/kusto/write/support.js';
-import type { RunningEmulator } from '../../src/emulator/start-emulator.js';
+import { KustoProbe } from '../datasource/kusto/write/support.js';
 import { buildScheduleDefinition } from '../../src/scheduler/schedule-definition.js';
 import { ScheduleStore } from '../../src/scheduler/schedule-store.js';
 import type { RunHistoryEntry } from '../../src/scheduler/run-history.js';
 import { spawnScheduler, stopSchedulers, until, waitForLog, type SchedulerProcess } from '../scheduler/support.js';
 
 /**
- * The docker-compose topology as local processes: Redis, the Kusto emulator, Azurite holding a landing
- * container, 2 `kjob executor`s and 1 `kjob scheduler` running the example job
+ * The docker-compose topology as local processes: Redis, the Kusto emulator (`kjob emulator`, its own
+ * process, as the compose `kusto` service), Azurite holding a landing container, 2 `kjob executor`s and
+ * 1 `kjob scheduler` running the example job
  * (examples/hourly-incremental-load.ts) from a seconds cron against the redis:// master. A first run
  * loads the landing files; a file added later is loaded by a later run, which skips the files already
  * ingested (ingestIfNotExists on per-file tags): the table ends with every row exactly once.
@@ -29,7 +29,7 @@ describe('scheduled ETL topology: redis + emulator + azurite + 2 executors + sch
   const dir = mkdtempSync(join(tmpdir(), 'kjob-schedtopo-'));
   const key = randomBytes(32).toString('base64');
   let azurite: TestAzurite;
-  let emu: RunningEmulator;
+  let emulator: LoggedProcess | undefined;
   let probe: KustoProbe;
   let cluster: Awaited<ReturnType<typeof startCluster>> | undefined;
   let scheduler: SchedulerProcess | undefined;
@@ -54,12 +54,20 @@ describe('scheduled ETL topology: redis + emulator + azurite + 2 executors + sch
     await azurite.service.getContainerClient('landing').create();
     await upload('2026-01-01T00.parquet', range(0, 500));
     await upload('2026-01-01T01.parquet', range(500, 400));
-    emu = await startSinkTestEmulator();
-    probe = new KustoProbe(emu.clusterUrl);
+    // The emulator's https status table uses the certificate it keeps in its data directory; the
+    // processes that read it (the scheduled runs' drivers) trust it as compose's do: NODE_EXTRA_CA_CERTS.
+    const kustoDir = join(dir, 'kusto');
+    emulator = spawnLogged('kusto', ['emulator', '--port', '0', '--data-dir', kustoDir], { ...process.env, LOG_LEVEL: 'info' });
+    await waitForLog(emulator, /Kusto emulator ready/, 60_000);
+    const clusterUrl = String((JSON.parse(emulator.log.find((l) => l.includes('Kusto emulator ready'))!) as { clusterUrl: string }).clusterUrl);
+    probe = new KustoProbe(clusterUrl);
+    // The emulator's default batching waits 10 s (documented); a 1 s database policy keeps runs short.
+    await probe.rows('db', `.alter database db policy ingestionbatching '{"MaximumBatchingTimeSpan":"00:00:01","MaximumNumberOfItems":500,"MaximumRawDataSizeMB":1024}'`);
     const { base, sas } = azurite.containerSasUrl('landing');
     const env = {
       KJOB_TASK_SECRET_KEY: key,
-      KUSTO_CLUSTER_URL: emu.clusterUrl,
+      KUSTO_CLUSTER_URL: clusterUrl,
+      NODE_EXTRA_CA_CERTS: join(kustoDir, 'certs', 'emulator-table-cert.pem'),
       KUSTO_DATABASE: 'db',
       KUSTO_TABLE: 'Events',
       LANDING_CONTAINER_URL: `${base}?${sas}`,
@@ -77,7 +85,7 @@ describe('scheduled ETL topology: redis + emulator + azurite + 2 executors + sch
     await store.close();
     await cluster?.stop();
     probe?.close();
-    await emu?.stop();
+    if (emulator) await stopAll([emulator], 10_000);
     await azurite?.close();
     rmSync(dir, { recursive: true, force: true });
   });
