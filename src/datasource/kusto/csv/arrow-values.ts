@@ -110,19 +110,21 @@ export function formatDateAt(data: Data, i: number): string {
   return formatEpochDay(Math.floor(ms / 86_400_000));
 }
 
-/** Kusto timespan text of an Arrow duration (nanoseconds truncate to Kusto's 100-ns ticks). */
-export function formatDurationAt(data: Data, i: number): string {
+/** Kusto timespan text of a count of `unit`s (nanoseconds truncate to Kusto's 100-ns ticks). */
+function timespanOfCount(data: Data, raw: bigint): string {
   const unit = (data.type as unknown as { unit: TimeUnit }).unit;
-  const raw = int64At(data, i);
   return formatTimespan(unit === TimeUnit.NANOSECOND ? raw / 100n : raw * TICKS_PER_UNIT[unit]);
 }
 
-/** Kusto timespan text of an Arrow time of day (the time since midnight; nanoseconds truncate to 100-ns ticks). */
+/** Kusto timespan text of an Arrow duration. */
+export function formatDurationAt(data: Data, i: number): string {
+  return timespanOfCount(data, int64At(data, i));
+}
+
+/** Kusto timespan text of an Arrow time of day (the time since midnight); time32 holds plain Int32 values. */
 export function formatTimeOfDayAt(data: Data, i: number): string {
-  const unit = (data.type as unknown as { unit: TimeUnit }).unit;
   const v = data.values as Int32Array | BigInt64Array;
-  const raw = v instanceof BigInt64Array ? v[i]! : BigInt(v[i]!);
-  return formatTimespan(unit === TimeUnit.NANOSECOND ? raw / 100n : raw * TICKS_PER_UNIT[unit]);
+  return timespanOfCount(data, v instanceof BigInt64Array ? v[i]! : BigInt(v[i]!));
 }
 
 export function base64At(data: Data, i: number): string {
