@@ -44,13 +44,13 @@ describe('a write whose task fails for good', () => {
     const df = sink.spark.range(0, 50_000, 1, { partitions: 2 }).withColumn('pad', concat(lit('row-'), col('id').cast('string'))).mapPartitions('alwaysFailPartition1');
     await assert.rejects(df.write.format('kusto').options(sinkOptions(sink.emu.clusterUrl, 'Never', { tableCreateOptions: 'CreateIfNotExist' })).mode('append').save(), /partition 1 always fails/);
     assert.equal(await sink.probe.count('db', 'Never'), 0);
-    assert.deepEqual((await sink.probe.tables('db')).filter((t) => t.startsWith('sparkTempTable_')), []);
+    assert.deepEqual(await sink.probe.stagingTables('db'), []);
   });
   it('an empty DataFrame writes nothing and leaves no staging table', async () => {
     const result = await sink.spark.range(0, 10, 1, { partitions: 2 }).filter(col('id').lt(0)).write.format('kusto').options(sinkOptions(sink.emu.clusterUrl, 'Empty', { tableCreateOptions: 'CreateIfNotExist' })).mode('append').save();
     assert.equal(result.rows, 0);
     assert.equal(await sink.probe.count('db', 'Empty'), 0);
-    assert.deepEqual((await sink.probe.tables('db')).filter((t) => t.startsWith('sparkTempTable_')), []);
+    assert.deepEqual(await sink.probe.stagingTables('db'), []);
   });
 });
 

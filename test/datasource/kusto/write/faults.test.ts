@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { sinkOptions, useSinkTestContext } from './support.js';
+import { sinkOptions, useSinkTestContext, type TaskFailure } from './support.js';
 
 /** The troubleshooting guide's error rows, reproduced with the emulator's fault injection. */
 const sink = useSinkTestContext('kusto faults', { 'kjob.task.maxAttempts': 1, 'kjob.kusto.storageAttempts': 2 }, async ({ probe }) => {
@@ -10,8 +10,7 @@ const sink = useSinkTestContext('kusto faults', { 'kjob.task.maxAttempts': 1, 'k
 const fault = (text: string) => sink.probe.rows('db', `.emulator fault ${text}`);
 const df = () => sink.spark.createDataFrame([{ id: 1, name: 'a' }, { id: 2, name: 'b' }], 'id bigint, name string', { partitions: 2 });
 const write = (table: string, extra: Record<string, string> = {}) => df().write.format('kusto').options(sinkOptions(sink.emu.clusterUrl, table, extra)).mode('append').save();
-type TaskFailure = Error & { taskErrorName?: string; taskErrorMessage?: string; taskError: Error & { likelyCause?: string; resolution?: string; requestId?: string }; resolution?: string; requestId?: string };
-const stagingTables = async () => (await sink.probe.tables('db')).filter((t) => t.startsWith('sparkTempTable_'));
+const stagingTables = () => sink.probe.stagingTables('db');
 
 describe('error rows of the troubleshooting guide', () => {
   // First in the file: the executors' ingest clients have not cached any storage yet.

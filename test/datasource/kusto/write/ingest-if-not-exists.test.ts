@@ -55,6 +55,6 @@ describe("the user's ingestIfNotExists in every write mode", () => {
     const summary = await ds.commitWrite!(job, [message], ctx);
     assert.deepEqual((summary.detail as { skippedByIngestIfNotExists?: string[] }).skippedByIngestIfNotExists, ['late']);
     assert.deepEqual((await sink.probe.rows('db', 'TLate | project id')).map((r) => Number(r['id'])), [99]);
-    assert.deepEqual((await sink.probe.tables('db')).filter((t) => t.startsWith('sparkTempTable_')), [], 'staging dropped');
+    assert.deepEqual(await sink.probe.stagingTables('db'), [], 'staging dropped');
   });
 });

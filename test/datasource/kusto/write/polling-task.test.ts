@@ -41,6 +41,6 @@ describe('pollingOnDriver=false: the ingestion polling runs as a task on an exec
       await sink.probe.rows('db', '.emulator fault clear');
     }
     assert.equal(await sink.probe.count('db', 'PollExecF'), 0);
-    assert.deepEqual((await sink.probe.tables('db')).filter((t) => t.startsWith('sparkTempTable_')), []);
+    assert.deepEqual(await sink.probe.stagingTables('db'), []);
   });
 });

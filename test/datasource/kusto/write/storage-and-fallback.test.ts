@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BlobServiceClient, ContainerSASPermissions } from '@azure/storage-blob';
-import { sinkOptions, useSinkTestContext } from './support.js';
+import { sinkOptions, useSinkTestContext, type TaskFailure } from './support.js';
 
 const sink = useSinkTestContext('kusto storage', { 'kjob.task.maxAttempts': 1 }, async ({ probe }) => {
   await probe.rows('db', '.create table U (id:long, name:string)');
@@ -45,7 +45,6 @@ describe('storage failures', () => {
     const storageUrl = service.url.replace(/\/+$/, '');
     const forged = '?sv=2022-11-02&ss=b&srt=co&sp=rwl&se=2099-01-01T00:00:00Z&sig=Zm9yZ2VkLXNpZ25hdHVyZQ%3D%3D';
     const option = JSON.stringify([{ storageUrl, containerName: 'user-ingest', sas: forged }]);
-    type TaskFailure = Error & { taskErrorName?: string; taskErrorMessage?: string; taskError: Error & { likelyCause?: string; resolution?: string; requestId?: string }; requestId?: string };
     await assert.rejects(df().write.format('kusto').options(sinkOptions(sink.emu.clusterUrl, 'U', { kustoIngestionStorageContainer: option, writeMode: 'Queued' })).mode('append').save(), (e: TaskFailure) => {
       assert.equal(e.name, 'TaskFailedError');
       assert.equal(e.taskErrorName, 'IngestionServiceException');

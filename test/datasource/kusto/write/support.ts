@@ -37,10 +37,23 @@ export class KustoProbe {
     const r = await this.rows(db, '.show tables');
     return r.map((x) => String(x['TableName']));
   }
+  /** The Transactional staging tables (`sparkTempTable_*`) left in `db`. */
+  async stagingTables(db: string): Promise<string[]> {
+    return (await this.tables(db)).filter((t) => t.startsWith('sparkTempTable_'));
+  }
   close(): void {
     this.#client.close();
   }
 }
+
+/** What a task's error looks like on the driver: TaskFailedError carrying the executor's error. */
+export type TaskFailure = Error & {
+  taskErrorName?: string;
+  taskErrorMessage?: string;
+  taskError: Error & { likelyCause?: string; resolution?: string; requestId?: string };
+  resolution?: string;
+  requestId?: string;
+};
 
 export function sinkOptions(clusterUrl: string, table: string, extra: Record<string, string> = {}): Record<string, string> {
   return { kustoCluster: clusterUrl, kustoDatabase: 'db', kustoTable: table, ...extra };

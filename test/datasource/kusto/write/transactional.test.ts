@@ -18,7 +18,7 @@ describe('Kusto sink, Transactional', () => {
     const detail = result.detail as { extentsMoved: number; requestId: string; blobs: { count: number } };
     assert.equal(detail.blobs.count, 4);
     assert.ok(detail.extentsMoved >= 1);
-    assert.deepEqual((await sink.probe.tables('db')).filter((t) => t.startsWith('sparkTempTable_')), []);
+    assert.deepEqual(await sink.probe.stagingTables('db'), []);
     const phases = (result.detail as { phases: Record<string, number> }).phases;
     for (const p of ['prepareMs', 'tasksMs', 'pollIngestionMs', 'moveExtentsMs', 'commitMs']) assert.ok(phases[p]! >= 0, p);
   });
