@@ -13,8 +13,8 @@ import { executorOptions } from '../../../../src/datasource/kusto/write/write-st
 import { driverOptionsOf } from '../../../../src/datasource/kusto/write/driver-clients.js';
 import type { DriverContext } from '../../../../src/datasource/datasource.js';
 import { startEmulator, type RunningEmulator } from '../../../../src/emulator/start-emulator.js';
+import { silentLog as silent } from '../../../support/test-log.js';
 
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const base = { kustoCluster: 'https://mycluster.westus.kusto.windows.net', kustoDatabase: 'db', kustoTable: 'T' };
 
 describe('credentials', () => {

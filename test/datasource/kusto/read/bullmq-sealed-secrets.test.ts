@@ -191,24 +191,23 @@ describe('Kusto Distributed read on BullMQ: the export SAS travels sealed', () =
     assertNoSecret(driverLog!.lines, secrets, 'a driver log line');
   });
 
-  it('(b) a user transientStorage with a SAS: exact rows, nothing secret in Redis or the executor logs', async () => {
+  /** A read with the user's transientStorage: exact rows, its credential went sealed, nothing secret anywhere. */
+  const readUserStorage = async (kustoQuery: string, transientStorage: string, sealedWhat: string) => {
     const before = redis.lines.length;
-    assertExactRows(await read({ kustoQuery: 'Rows | where id > 0', transientStorage: userStorage }));
-    assert.ok(redis.lines.slice(before).some((l) => l.includes('kjob-sealed:v1:')), 'the user storage SAS went sealed');
+    assertExactRows(await read({ kustoQuery, transientStorage }));
+    assert.ok(redis.lines.slice(before).some((l) => l.includes('kjob-sealed:v1:')), sealedWhat);
     assertNoSecret(redis.lines, secrets, 'a Redis command');
     assertNoSecret(await dumpKeys(url, prefix), secrets, 'a Redis key');
     assertNoSecret(executors.flatMap((e) => e.log), secrets, 'an executor log');
     assertNoSecret(driverLog!.lines, secrets, 'a driver log line');
+  };
+
+  it('(b) a user transientStorage with a SAS: exact rows, nothing secret in Redis or the executor logs', async () => {
+    await readUserStorage('Rows | where id > 0', userStorage, 'the user storage SAS went sealed');
   });
 
   it('(c) a user transientStorage with an account key: exact rows, the key never leaves the driver (a derived SAS travels sealed)', async () => {
-    const before = redis.lines.length;
-    assertExactRows(await read({ kustoQuery: 'Rows | where id != -1', transientStorage: keyStorage }));
-    assert.ok(redis.lines.slice(before).some((l) => l.includes('kjob-sealed:v1:')), 'the derived SAS went sealed');
-    assertNoSecret(redis.lines, secrets, 'a Redis command');
-    assertNoSecret(await dumpKeys(url, prefix), secrets, 'a Redis key');
-    assertNoSecret(executors.flatMap((e) => e.log), secrets, 'an executor log');
-    assertNoSecret(driverLog!.lines, secrets, 'a driver log line');
+    await readUserStorage('Rows | where id != -1', keyStorage, 'the derived SAS went sealed');
   });
 
   it('a driver without KJOB_TASK_SECRET_KEY fails with a named error before the export runs', async () => {

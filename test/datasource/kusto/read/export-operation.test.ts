@@ -7,9 +7,9 @@ import { runExport } from '../../../../src/datasource/kusto/read/export-operatio
 import { ManualClock } from '../../../../src/datasource/kusto/polling/clock.js';
 import type { KustoEngineClient } from '../../../../src/datasource/kusto/client/engine-client.js';
 import type { Log } from '../../../../src/datasource/datasource.js';
+import { capturingLog, silentLog as silent } from '../../../support/test-log.js';
 
 const OP = '5b1c0a52-8d1e-4d7b-9a57-0c2f1f6a9e11';
-const silent: Log = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** Each `.show operations` answer in turn (a row, or an error to throw); the last one repeats. */
 function scripted(answers: (Record<string, unknown> | Error)[], exportAnswer: Record<string, unknown>[] = [{ OperationId: OP }]) {
@@ -62,11 +62,10 @@ describe('runExport', () => {
   });
 
   it('a transient polling error is logged and polling goes on; a permanent one ends the wait', async () => {
-    const warnings: unknown[] = [];
-    const log: Log = { ...silent, warn: (o) => void warnings.push(o) };
+    const log = capturingLog();
     const { engine } = scripted([httpError(503), { State: 'Completed' }]);
     await run(engine, new ManualClock(), 60_000, log);
-    assert.equal(warnings.length, 1);
+    assert.equal(log.lines.filter((l) => l.level === 'warn').length, 1);
     const { engine: refusing } = scripted([httpError(403)]);
     await assert.rejects(run(refusing, new ManualClock()), /HTTP 403/);
   });

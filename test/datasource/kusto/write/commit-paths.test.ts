@@ -11,6 +11,7 @@ import { resolveKustoSinkOptions } from '../../../../src/datasource/kusto/option
 import type { Clock } from '../../../../src/datasource/kusto/polling/clock.js';
 import type { RunningEmulator } from '../../../../src/emulator/start-emulator.js';
 import { KustoProbe, sinkOptions, startSinkTestEmulator } from './support.js';
+import { capturingLog } from '../../../support/test-log.js';
 
 /**
  * The driver's commit and abort paths driven directly (prepare → write tasks → commit/abort) against the
@@ -31,18 +32,6 @@ async function* batches(...bs: RecordBatch[]): AsyncIterable<RecordBatch> {
   yield* bs;
 }
 
-interface Logged {
-  level: string;
-  obj: object | string;
-  msg: string | undefined;
-}
-
-function capturingLog(): Log & { lines: Logged[] } {
-  const lines: Logged[] = [];
-  const at = (level: string) => (obj: object | string, msg?: string) => void lines.push({ level, obj, msg });
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
-
 /** Real time, short sleeps: the emulator's operations and ingestion run at their own pace, back-offs do not. */
 function fastClock(): Clock & { sleeps: number[] } {
   const sleeps: number[] = [];
@@ -59,7 +48,7 @@ function fastClock(): Clock & { sleeps: number[] } {
 let emu: RunningEmulator;
 let probe: KustoProbe;
 const fault = (text: string) => probe.rows('db', `.emulator fault ${text}`);
-const stagingTables = async () => (await probe.tables('db')).filter((t) => t.startsWith('sparkTempTable_'));
+const stagingTables = () => probe.stagingTables('db');
 
 function driverContext(log: Log, conf: Record<string, string> = {}): DriverContext {
   return { appName: 'commit paths', appId: 'app-cp', jobId: 'job-cp', conf: new Map(Object.entries(conf)), log, defaultParallelism: 2 };

@@ -7,8 +7,8 @@ import { dropTaggedExtentsCommand } from '../../../../src/datasource/kusto/write
 import { blobSizeStats } from '../../../../src/datasource/kusto/write/commit-write.js';
 import { statusTableClient } from '../../../../src/datasource/kusto/write/status-poller.js';
 import type { KustoEngineClient } from '../../../../src/datasource/kusto/client/engine-client.js';
+import { silentLog as silent } from '../../../support/test-log.js';
 
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 describe('commit building blocks', () => {
   it('roll-back command: exact tag match, escaped names (golden)', () => {
